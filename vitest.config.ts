@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** Unit tests import workspace packages from source; end-to-end tests run the built `metis` binary. */
+const alias = [
+  { find: /^@metis\/core\/polyfills$/, replacement: src('./packages/core/src/polyfills.ts') },
+  { find: /^@metis\/core$/, replacement: src('./packages/core/src/index.ts') },
+  { find: /^@metis\/rpc$/, replacement: src('./packages/rpc/src/index.ts') },
+  { find: /^@metis\/testkit$/, replacement: src('./packages/testkit/src/index.ts') },
+  { find: /^@metis\/evm$/, replacement: src('./plugins/evm/src/index.ts') },
+  { find: /^@metis\/mempool$/, replacement: src('./plugins/mempool/src/index.ts') },
+  { find: /^@metis\/sequencer$/, replacement: src('./plugins/sequencer/src/index.ts') },
+  { find: /^@metis\/settlement-local$/, replacement: src('./plugins/settlement-local/src/index.ts') },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    setupFiles: [src('./test/setup/polyfills.ts')],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts', 'contracts/test/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
