@@ -33,6 +33,8 @@ export const TX_POOL = createToken<TxPool>('tx-pool');
 /** The head of the local chain. Provided by the execute plugin. */
 export interface ChainHead {
   head(): SealedBlock;
+  /** A stored block by number, or undefined past the head. */
+  block(number: bigint): Promise<SealedBlock | undefined>;
   /** The template for the block after the head. */
   nextTemplate(timestamp: bigint): BlockTemplate;
 }
