@@ -1,0 +1,88 @@
+import { createBlock, createBlockHeader } from '@ethereumjs/block';
+import type { TypedTransaction } from '@ethereumjs/tx';
+import type { Address } from '@ethereumjs/util';
+import { runTx, type RunTxResult } from '@ethereumjs/vm';
+import { MetisError, type BlockTemplate, type PooledTx, type SealedBlock } from '@metis/core';
+import { sealed, type EvmChain } from '../chain.js';
+import type { StoredReceipt } from '../storage/block-codec.js';
+import { ChainBlock } from '../storage/chain-store.js';
+import { headerData } from './header.js';
+import { blockRoots, storedLogs } from './receipts.js';
+
+export interface ExecutedBlock {
+  readonly block: SealedBlock;
+  readonly chainBlock: ChainBlock;
+  /** Transactions that could not be applied (stale nonce, funds gone); the pool should drop them. */
+  readonly dropped: PooledTx[];
+}
+
+/**
+ * Executes one block on top of the head: one state checkpoint for the whole block (never buildBlock,
+ * which is quadratic), `runTx` per transaction, then the block, its receipts, indexes, the new state and
+ * the head pointer in ONE atomic LevelDB batch. On any failure the state goes back to the parent root.
+ */
+export function executeBlock(chain: EvmChain, template: BlockTemplate, txs: readonly PooledTx[]): Promise<ExecutedBlock> {
+  return chain.exclusive(async () => {
+    const parent = chain.headHeader;
+    if (template.number !== parent.number + 1n || template.parentHash !== chain.head.hash) {
+      throw new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason: 'template does not extend the head' });
+    }
+    const data = headerData(template, parent, chain.coinbase);
+    const env = createBlock({ header: data }, { common: chain.common, skipConsensusFormatValidation: true });
+    const included: TypedTransaction[] = [];
+    const senders: Address[] = [];
+    const results: RunTxResult[] = [];
+    const dropped: PooledTx[] = [];
+    let gasUsed = 0n;
+    const vm = chain.vm;
+    await vm.evm.journal.checkpoint();
+    try {
+      for (const pooled of txs) {
+        const tx = pooled.decoded as TypedTransaction;
+        if (tx.gasLimit > template.gasLimit - gasUsed) continue; // stays in the pool for the next block
+        let result: RunTxResult;
+        try {
+          result = await runTx(vm, { tx, block: env, blockGasUsed: gasUsed, skipHardForkValidation: true });
+        } catch (e) {
+          chain.logger.debug({ tx: pooled.hash, err: (e as Error).message }, 'transaction dropped');
+          dropped.push(pooled);
+          continue;
+        }
+        gasUsed = result.receipt.cumulativeBlockGasUsed;
+        included.push(tx);
+        senders.push(tx.getSenderAddress());
+        results.push(result);
+      }
+      await vm.evm.journal.commit();
+    } catch (e) {
+      await vm.evm.journal.revert();
+      throw e;
+    }
+    try {
+      const stateRoot = await chain.state.getStateRoot();
+      const roots = await blockRoots(chain.common, included, results);
+      const header = createBlockHeader(
+        { ...data, ...roots, stateRoot, gasUsed },
+        { common: chain.common, skipConsensusFormatValidation: true },
+      );
+      const receipts: StoredReceipt[] = results.map((r) => ({
+        status: (r.receipt as { status?: 0 | 1 }).status ?? (r.execResult.exceptionError ? 0 : 1),
+        cumulativeGasUsed: r.receipt.cumulativeBlockGasUsed,
+        gasUsed: r.totalGasSpent,
+        logs: storedLogs(r),
+        contractAddress: r.createdAddress?.bytes,
+      }));
+      const stored = { header: header.serialize(), txs: included.map((t) => t.serialize()), receipts, senders: senders.map((s) => s.bytes) };
+      const txHashes = included.map((t) => t.hash());
+      const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, txHashes)];
+      await chain.store.write(ops);
+      const chainBlock = new ChainBlock(header, stored, chain.common);
+      chain.setHead(chainBlock);
+      return { block: sealed(chainBlock), chainBlock, dropped };
+    } catch (e) {
+      chain.trieDb.discard();
+      await chain.state.setStateRoot(parent.stateRoot, true);
+      throw new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason: (e as Error).message }, { cause: e });
+    }
+  });
+}

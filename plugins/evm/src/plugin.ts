@@ -1,0 +1,57 @@
+import { CHAIN_HEAD, RPC_NAMESPACES, STAGES_RUNNER, definePlugin, type Hex } from '@metis/core';
+import { EVM_STATE } from './capabilities.js';
+import { evmOptionsSchema } from './options.js';
+
+/**
+ * The EVM execution plugin: the execute-stage provider on @ethereumjs/vm with persistent Merkle state,
+ * the block store and its indexes, the committed-head view for the mempool, and the `eth_` namespace.
+ */
+export const evm = definePlugin({
+  id: 'evm',
+  stages: ['execute'],
+  provides: [EVM_STATE, CHAIN_HEAD],
+  options: evmOptionsSchema,
+  async setup(api) {
+    const { EvmChain, sealed } = await import('./chain.js');
+    const { executeBlock } = await import('./execute/execute-block.js');
+    const { HeadStateView } = await import('./state/head-view.js');
+    const { ethNamespace } = await import('./rpc/namespace.js');
+    const { nativeEcrecover } = await import('./crypto/ecrecover.js');
+
+    const options = api.options;
+    const chain = await EvmChain.open({
+      dir: await api.dataDir(),
+      chainId: BigInt(api.config.chainId),
+      genesis: { ...options.genesis, alloc: options.genesis.alloc as never, extraData: options.genesis.extraData as Hex },
+      coinbase: options.coinbase as Hex,
+      logger: api.logger,
+    });
+    api.onStop(() => chain.close());
+    if (!nativeEcrecover) api.logger.warn('native secp256k1 not available: sender recovery uses the pure-JS path');
+    api.logger.info({ head: chain.head.number, hash: chain.head.hash }, 'EVM chain opened');
+
+    const view = new HeadStateView(chain, 0n);
+    api.container.value(EVM_STATE, view);
+    api.container.value(CHAIN_HEAD, {
+      head: () => sealed(chain.head),
+      block: async (n) => {
+        const b = await chain.store.block(n);
+        return b ? sealed(b) : undefined;
+      },
+      nextTemplate: (timestamp) => chain.nextTemplate(timestamp),
+    });
+
+    api.provide('execute', async (ctx) => {
+      const result = await executeBlock(chain, ctx.template, ctx.txs);
+      view.onHead();
+      ctx.block = result.block;
+      ctx.dropped.push(...result.dropped);
+      api.events.emit('block', result.block);
+    });
+
+    api.container.add(
+      RPC_NAMESPACES,
+      ethNamespace({ chain, view, options, container: api.container, stages: api.container.resolve(STAGES_RUNNER), events: api.events }),
+    );
+  },
+});

@@ -1,0 +1,60 @@
+import { createAddressFromString } from '@ethereumjs/util';
+import type { MerkleStateManager } from '@ethereumjs/statemanager';
+import type { Hex } from '@metis/core';
+import type { AccountState, EvmStateView } from '../capabilities.js';
+import type { EvmChain } from '../chain.js';
+import { Lru } from '../storage/lru.js';
+
+const ZERO: AccountState = Object.freeze({ nonce: 0n, balance: 0n });
+
+/**
+ * The committed head as the mempool sees it: its own state manager pinned to the head root (never the
+ * executing one), with an account cache that is dropped whenever the head moves.
+ */
+export class HeadStateView implements EvmStateView {
+  private view?: MerkleStateManager;
+  private viewRoot?: Uint8Array;
+  private readonly accounts = new Lru<string, AccountState>(100_000);
+
+  constructor(
+    private readonly chain: EvmChain,
+    private readonly minBaseFee: bigint,
+  ) {}
+
+  get common() {
+    return this.chain.common;
+  }
+
+  get chainId(): bigint {
+    return this.chain.common.chainId();
+  }
+
+  get blockGasLimit(): bigint {
+    return this.chain.headHeader.gasLimit;
+  }
+
+  nextBaseFee(): bigint {
+    const fee = this.chain.headHeader.calcNextBaseFee();
+    return fee > this.minBaseFee ? fee : this.minBaseFee;
+  }
+
+  /** Call after the head moved. */
+  onHead(): void {
+    this.accounts.clear();
+  }
+
+  async getAccount(address: Hex): Promise<AccountState> {
+    const key = address.toLowerCase();
+    const hit = this.accounts.get(key);
+    if (hit) return hit;
+    const root = this.chain.headHeader.stateRoot;
+    if (!this.view || this.viewRoot !== root) {
+      this.view = await this.chain.stateAt(root);
+      this.viewRoot = root;
+    }
+    const account = await this.view.getAccount(createAddressFromString(key));
+    const state = account ? { nonce: account.nonce, balance: account.balance } : ZERO;
+    if (this.viewRoot === this.chain.headHeader.stateRoot) this.accounts.set(key, state);
+    return state;
+  }
+}

@@ -1,0 +1,131 @@
+import { createBlockHeaderFromRLP, type BlockHeader } from '@ethereumjs/block';
+import type { Common } from '@ethereumjs/common';
+import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
+import { bytesToHex } from '@ethereumjs/util';
+import type { Hex } from '@metis/core';
+import { decodeBlock, decodeTxLocation, encodeBlock, encodeTxLocation, type StoredBlock } from './block-codec.js';
+import { keys, readU64, u64 } from './keys.js';
+import type { ChainLevel, LevelOp } from './level.js';
+import { Lru } from './lru.js';
+
+/** A stored block with its header decoded; transactions decode on first use. */
+export class ChainBlock {
+  private decodedTxs?: TypedTransaction[];
+
+  constructor(
+    readonly header: BlockHeader,
+    readonly stored: StoredBlock,
+    private readonly common: Common,
+  ) {}
+
+  get number(): bigint {
+    return this.header.number;
+  }
+
+  get hash(): Hex {
+    return bytesToHex(this.header.hash()) as Hex;
+  }
+
+  get txs(): TypedTransaction[] {
+    this.decodedTxs ??= this.stored.txs.map((raw) => createTxFromRLP(raw, { common: this.common }));
+    return this.decodedTxs;
+  }
+
+  txHash(index: number): Hex {
+    return bytesToHex(this.txs[index]!.hash()) as Hex;
+  }
+}
+
+/**
+ * Blocks, receipts and their indexes (by number, hash, transaction hash, log address and log topic) in
+ * the chain LevelDB. Writes are returned as operations so the executor commits them in the same atomic
+ * batch as the block's state.
+ */
+export class ChainStore {
+  private readonly cache = new Lru<bigint, ChainBlock>(256);
+
+  constructor(
+    private readonly level: ChainLevel,
+    private readonly common: Common,
+  ) {}
+
+  async headNumber(): Promise<bigint | undefined> {
+    const bytes = await this.level.get(keys.head);
+    return bytes ? readU64(bytes) : undefined;
+  }
+
+  async genesisMarker(): Promise<Uint8Array | undefined> {
+    return this.level.get(keys.genesis);
+  }
+
+  /** The operations that store one block, index it, and move the head to it. */
+  blockOps(header: BlockHeader, stored: StoredBlock, txHashes: readonly Uint8Array[]): LevelOp[] {
+    const n = header.number;
+    const ops: LevelOp[] = [
+      { type: 'put', key: keys.block(n), value: encodeBlock(stored) },
+      { type: 'put', key: keys.blockByHash(bytesToHex(header.hash())), value: u64(n) },
+      { type: 'put', key: keys.head, value: u64(n) },
+    ];
+    txHashes.forEach((hash, i) => ops.push({ type: 'put', key: keys.tx(bytesToHex(hash)), value: encodeTxLocation(n, i) }));
+    const seen = new Set<string>();
+    const empty = new Uint8Array(0);
+    for (const receipt of stored.receipts) {
+      for (const [address, topics] of receipt.logs) {
+        const a = bytesToHex(address);
+        if (!seen.has(a)) {
+          seen.add(a);
+          ops.push({ type: 'put', key: keys.logAddress(address, n), value: empty });
+        }
+        for (const topic of topics) {
+          const t = bytesToHex(topic);
+          if (!seen.has(t)) {
+            seen.add(t);
+            ops.push({ type: 'put', key: keys.logTopic(topic, n), value: empty });
+          }
+        }
+      }
+    }
+    return ops;
+  }
+
+  async write(ops: LevelOp[]): Promise<void> {
+    await this.level.batch(ops);
+  }
+
+  remember(block: ChainBlock): void {
+    this.cache.set(block.number, block);
+  }
+
+  async block(n: bigint): Promise<ChainBlock | undefined> {
+    const cached = this.cache.get(n);
+    if (cached) return cached;
+    const bytes = await this.level.get(keys.block(n));
+    if (!bytes) return undefined;
+    const stored = decodeBlock(bytes);
+    const header = createBlockHeaderFromRLP(stored.header, { common: this.common, skipConsensusFormatValidation: true });
+    const block = new ChainBlock(header, stored, this.common);
+    this.cache.set(n, block);
+    return block;
+  }
+
+  async numberOf(hash: Hex): Promise<bigint | undefined> {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
+    const bytes = await this.level.get(keys.blockByHash(hash));
+    return bytes ? readU64(bytes) : undefined;
+  }
+
+  async txLocation(hash: Hex): Promise<{ block: bigint; index: number } | undefined> {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
+    const bytes = await this.level.get(keys.tx(hash));
+    return bytes ? decodeTxLocation(bytes) : undefined;
+  }
+
+  /** Block numbers in [from, to] whose logs include the address (or topic), from the index. */
+  async indexedBlocks(kind: 'address' | 'topic', value: Uint8Array, from: bigint, to: bigint): Promise<bigint[]> {
+    const lo = kind === 'address' ? keys.logAddress(value, from) : keys.logTopic(value, from);
+    const hi = kind === 'address' ? keys.logAddress(value, to) : keys.logTopic(value, to);
+    const out: bigint[] = [];
+    for await (const key of this.level.keys({ gte: lo, lte: hi })) out.push(readU64(key, key.length - 8));
+    return out;
+  }
+}

@@ -1,0 +1,58 @@
+import type { BatchDBOp, DB } from '@ethereumjs/util';
+import { keys } from './keys.js';
+import type { ChainLevel, LevelOp } from './level.js';
+
+type Value = string | Uint8Array;
+
+/**
+ * The database under the state trie. Writes stay in memory until `drain()` hands them to the block's
+ * atomic batch, so state on disk only ever moves block by block. Trie nodes are content-addressed, so
+ * readers at an older root can share the pending writes safely.
+ */
+export class TrieDB implements DB<string, Value> {
+  private pending = new Map<string, Uint8Array | null>();
+
+  constructor(private readonly level: ChainLevel) {}
+
+  async get(key: string): Promise<Value | undefined> {
+    const hit = this.pending.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    return this.level.get(keys.trie(key));
+  }
+
+  async put(key: string, value: Value): Promise<void> {
+    this.pending.set(key, typeof value === 'string' ? new TextEncoder().encode(value) : value);
+  }
+
+  async del(key: string): Promise<void> {
+    this.pending.set(key, null);
+  }
+
+  async batch(ops: BatchDBOp<string, Value>[]): Promise<void> {
+    for (const op of ops) {
+      if (op.type === 'put') await this.put(op.key, op.value);
+      else await this.del(op.key);
+    }
+  }
+
+  shallowCopy(): DB<string, Value> {
+    return this;
+  }
+
+  async open(): Promise<void> {}
+
+  /** Takes the pending writes as LevelDB operations. */
+  drain(): LevelOp[] {
+    const ops: LevelOp[] = [];
+    for (const [key, value] of this.pending) {
+      ops.push(value === null ? { type: 'del', key: keys.trie(key) } : { type: 'put', key: keys.trie(key), value });
+    }
+    this.pending = new Map();
+    return ops;
+  }
+
+  /** Forgets pending writes (a block that failed before it was stored). */
+  discard(): void {
+    this.pending = new Map();
+  }
+}

@@ -1,0 +1,49 @@
+import { createAddressFromString } from '@ethereumjs/util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { executeBlock } from '../src/execute/execute-block.js';
+import { ADDRS, KEYS, openChain, pooled, tempDir, transfer } from './helpers.js';
+
+describe('executeBlock', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  it('executes transfers, stores the block atomically, and resumes at the same head and root after reopening', async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const chain = await openChain(dir);
+    const txs = [0n, 1n, 2n].map((n) => pooled(transfer(chain, KEYS[0], n, ADDRS[1]!, 1000n)));
+    const template = chain.nextTemplate(100n);
+    const { block, dropped } = await executeBlock(chain, template, txs);
+    expect(dropped).toEqual([]);
+    expect(block.number).toBe(1n);
+    expect(block.txHashes).toEqual(txs.map((t) => t.hash));
+    expect(block.gasUsed).toBe(63_000n);
+    const account = await chain.state.getAccount(createAddressFromString(ADDRS[1]!));
+    expect(account?.balance).toBe(3000n);
+    await chain.close();
+
+    const again = await openChain(dir);
+    expect(again.head.number).toBe(1n);
+    expect(again.head.hash).toBe(block.hash);
+    const after = await again.state.getAccount(createAddressFromString(ADDRS[1]!));
+    expect(after?.balance).toBe(3000n);
+    const receiptBlock = await again.store.block(1n);
+    expect(receiptBlock?.stored.receipts.map((r) => r.status)).toEqual([1, 1, 1]);
+    expect(await again.store.txLocation(txs[2]!.hash)).toEqual({ block: 1n, index: 2 });
+    await again.close();
+  });
+
+  it('drops a transaction that cannot apply and keeps the rest', async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const chain = await openChain(dir);
+    const good = pooled(transfer(chain, KEYS[0], 0n, ADDRS[1]!, 1n));
+    const stale = pooled(transfer(chain, KEYS[0], 0n, ADDRS[1]!, 2n)); // same nonce: stale after the first
+    const { block, dropped } = await executeBlock(chain, chain.nextTemplate(1n), [good, stale]);
+    expect(block.txHashes).toEqual([good.hash]);
+    expect(dropped.map((d) => d.hash)).toEqual([stale.hash]);
+    await chain.close();
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFeeMarket1559Tx, type TypedTransaction } from '@ethereumjs/tx';
+import { bytesToHex, createAddressFromPrivateKey, hexToBytes } from '@ethereumjs/util';
+import { createLogger, type Hex, type PooledTx } from '@metis/core';
+import { EvmChain } from '../src/chain.js';
+import type { GenesisSpec } from '../src/genesis.js';
+
+export const KEYS = [
+  '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+] as const;
+export const ADDRS = KEYS.map((k) => createAddressFromPrivateKey(hexToBytes(k)).toString() as Hex);
+
+export function genesis(): GenesisSpec {
+  return {
+    alloc: { [ADDRS[0]!]: { balance: 10n ** 24n } },
+    timestamp: 0n,
+    gasLimit: 30_000_000n,
+    baseFeePerGas: 1_000_000_000n,
+    extraData: '0x',
+  };
+}
+
+export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'metis-evm-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function openChain(dir: string, spec = genesis()): Promise<EvmChain> {
+  return EvmChain.open({ dir, chainId: 1337n, genesis: spec, coinbase: `0x${'00'.repeat(20)}`, logger: createLogger({ level: 'silent' }) });
+}
+
+export function transfer(chain: EvmChain, key: Hex, nonce: bigint, to: Hex, value: bigint, extra: Partial<{ data: Hex; gasLimit: bigint; to: Hex | undefined }> = {}): TypedTransaction {
+  return createFeeMarket1559Tx(
+    {
+      chainId: 1337n,
+      nonce,
+      to: 'to' in extra ? extra.to : to,
+      value,
+      gasLimit: extra.gasLimit ?? 21_000n,
+      maxFeePerGas: 10_000_000_000n,
+      maxPriorityFeePerGas: 1_000_000_000n,
+      data: extra.data,
+    },
+    { common: chain.common },
+  ).sign(hexToBytes(key));
+}
+
+export function pooled(tx: TypedTransaction): PooledTx {
+  return {
+    hash: bytesToHex(tx.hash()) as Hex,
+    sender: tx.getSenderAddress().toString() as Hex,
+    nonce: tx.nonce,
+    gasLimit: tx.gasLimit,
+    maxFeePerGas: (tx as { maxFeePerGas: bigint }).maxFeePerGas,
+    maxPriorityFeePerGas: (tx as { maxPriorityFeePerGas: bigint }).maxPriorityFeePerGas,
+    raw: tx.serialize(),
+    source: 'rpc',
+    decoded: tx,
+  };
+}
