@@ -49,44 +49,46 @@ export async function createNode(input: unknown, options: CreateNodeOptions = {}
   events.onError((e) => logger.error({ err: e }, 'event listener failed'));
   container.value(NODE_CONFIG, config).value(LOGGER, logger).value(EVENTS, events).value(STAGES_RUNNER, stages);
 
-  for (const plugin of ordered) {
-    const def = plugin.definition;
-    const declared = new Set(def.stages ?? []);
-    const api: PluginApi<unknown> = {
-      id: def.id,
-      options: optionsOf.get(plugin),
-      config,
-      logger: logger.child({ plugin: def.id }),
-      container,
-      events,
-      dataDir: async () => {
-        const dir = join(config.dataDir, def.id);
-        await mkdir(dir, { recursive: true });
-        return dir;
-      },
-      provide: (stage, provider) => {
-        if (!declared.has(stage)) throw new MetisError('STAGE_UNDECLARED', { id: def.id, stage });
-        stages.provide(stage, def.id, provider);
-      },
-      use: (stage, middleware) => stages.use(stage, def.id, middleware),
-      onStart: (hook) => lifecycle.onStart(def.id, hook),
-      onStop: (hook) => lifecycle.onStop(def.id, hook),
-    };
-    try {
+  // Whatever fails while building (a setup, a capability or stage check, the seal), release what the
+  // plugins set up so far: their stop hooks run, as they would for a failed start.
+  try {
+    for (const plugin of ordered) {
+      const def = plugin.definition;
+      const declared = new Set(def.stages ?? []);
+      const api: PluginApi<unknown> = {
+        id: def.id,
+        options: optionsOf.get(plugin),
+        config,
+        logger: logger.child({ plugin: def.id }),
+        container,
+        events,
+        dataDir: async () => {
+          const dir = join(config.dataDir, def.id);
+          await mkdir(dir, { recursive: true });
+          return dir;
+        },
+        provide: (stage, provider) => {
+          if (!declared.has(stage)) throw new MetisError('STAGE_UNDECLARED', { id: def.id, stage });
+          stages.provide(stage, def.id, provider);
+        },
+        use: (stage, middleware) => stages.use(stage, def.id, middleware),
+        onStart: (hook) => lifecycle.onStart(def.id, hook),
+        onStop: (hook) => lifecycle.onStop(def.id, hook),
+      };
       await def.setup(api as never);
-    } catch (e) {
-      await lifecycle.stop().catch(() => undefined);
-      throw e;
+      for (const token of def.provides ?? []) {
+        if (!container.has(token)) throw new MetisError('CAPABILITY_NOT_REGISTERED', { id: def.id, capability: token.name });
+      }
+      for (const stage of declared) {
+        if (stages.providerOf(stage) !== def.id) throw new MetisError('STAGE_PROVIDER_MISSING', { stage });
+      }
     }
-    for (const token of def.provides ?? []) {
-      if (!container.has(token)) throw new MetisError('CAPABILITY_NOT_REGISTERED', { id: def.id, capability: token.name });
-    }
-    for (const stage of declared) {
-      if (stages.providerOf(stage) !== def.id) throw new MetisError('STAGE_PROVIDER_MISSING', { stage });
-    }
+    options.overrides?.(container);
+    stages.seal();
+  } catch (e) {
+    await lifecycle.stop().catch(() => undefined);
+    throw e;
   }
-  options.overrides?.(container);
-  stages.seal();
 
   return {
     config,

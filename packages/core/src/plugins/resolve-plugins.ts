@@ -39,19 +39,28 @@ export function resolvePlugins(plugins: readonly AnyPlugin[]): AnyPlugin[] {
     edges.set(id, before);
   }
 
+  // Stable topological order: repeatedly take the earliest plugin in config order whose predecessors are
+  // all placed, so plugins not constrained by each other keep their config order (which is also the order
+  // their middleware wraps a stage).
   const ordered: AnyPlugin[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (id: string, path: string[]): void => {
-    const s = state.get(id);
-    if (s === 'done') return;
-    if (s === 'visiting') {
-      throw new MetisError('PLUGIN_DEPENDENCY_CYCLE', { cycle: [...path.slice(path.indexOf(id)), id].join(' -> ') });
-    }
-    state.set(id, 'visiting');
-    for (const dep of edges.get(id) ?? []) visit(dep, [...path, id]);
-    state.set(id, 'done');
-    ordered.push(byId.get(id)!);
-  };
-  for (const p of plugins) visit(p.definition.id, []);
+  const placed = new Set<string>();
+  const ready = (id: string): boolean => (edges.get(id) ?? []).every((dep) => placed.has(dep));
+  while (ordered.length < plugins.length) {
+    const next = plugins.find((p) => !placed.has(p.definition.id) && ready(p.definition.id));
+    if (!next) throw new MetisError('PLUGIN_DEPENDENCY_CYCLE', { cycle: findCycle(plugins, edges, placed) });
+    placed.add(next.definition.id);
+    ordered.push(next);
+  }
   return ordered;
+}
+
+/** Every unplaced plugin waits on another unplaced one, so following those edges must come back around. */
+function findCycle(plugins: readonly AnyPlugin[], edges: Map<string, string[]>, placed: Set<string>): string {
+  const path: string[] = [];
+  let id = plugins.find((p) => !placed.has(p.definition.id))!.definition.id;
+  while (!path.includes(id)) {
+    path.push(id);
+    id = (edges.get(id) ?? []).find((dep) => !placed.has(dep))!;
+  }
+  return [...path.slice(path.indexOf(id)), id].join(' -> ');
 }

@@ -60,7 +60,7 @@ export function executeBlock(chain: EvmChain, template: BlockTemplate, txs: read
     }
     try {
       const stateRoot = await chain.state.getStateRoot();
-      const roots = await blockRoots(chain.common, included, results);
+      const roots = blockRoots(included, results);
       const header = createBlockHeader(
         { ...data, ...roots, stateRoot, gasUsed },
         { common: chain.common, skipConsensusFormatValidation: true },

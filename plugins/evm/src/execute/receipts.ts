@@ -1,28 +1,20 @@
-import type { Common } from '@ethereumjs/common';
-import { MerklePatriciaTrie } from '@ethereumjs/mpt';
-import { RLP } from '@ethereumjs/rlp';
 import type { TypedTransaction } from '@ethereumjs/tx';
 import { Bloom, encodeReceipt, type RunTxResult } from '@ethereumjs/vm';
 import type { StoredLog } from '../storage/block-codec.js';
+import { orderedTrieRoot } from './ordered-trie.js';
 
 /** Receipts root, transactions root and logs bloom of an executed block. */
-export async function blockRoots(
-  common: Common,
+export function blockRoots(
   txs: readonly TypedTransaction[],
   results: readonly RunTxResult[],
-): Promise<{ transactionsTrie: Uint8Array; receiptTrie: Uint8Array; logsBloom: Uint8Array }> {
-  const txTrie = new MerklePatriciaTrie({ common });
-  const receiptTrie = new MerklePatriciaTrie({ common });
-  const bloom = new Bloom(undefined, common);
-  for (let i = 0; i < txs.length; i++) {
-    const key = RLP.encode(i);
-    const tx = txs[i]!;
-    const result = results[i]!;
-    await txTrie.put(key, tx.serialize());
-    await receiptTrie.put(key, encodeReceipt(result.receipt, tx.type));
-    bloom.or(result.bloom);
-  }
-  return { transactionsTrie: txTrie.root(), receiptTrie: receiptTrie.root(), logsBloom: bloom.bitvector };
+): { transactionsTrie: Uint8Array; receiptTrie: Uint8Array; logsBloom: Uint8Array } {
+  const bloom = new Bloom();
+  for (const result of results) bloom.or(result.bloom);
+  return {
+    transactionsTrie: orderedTrieRoot(txs.map((tx) => tx.serialize())),
+    receiptTrie: orderedTrieRoot(results.map((r, i) => encodeReceipt(r.receipt, txs[i]!.type))),
+    logsBloom: bloom.bitvector,
+  };
 }
 
 export function storedLogs(result: RunTxResult): StoredLog[] {

@@ -1,0 +1,82 @@
+/** Types for the artifacts written by scripts/compile.mjs. The ABI shapes follow the Solidity JSON ABI. */
+
+export type Hex = `0x${string}`;
+
+export interface AbiParameter {
+  readonly name: string;
+  readonly type: string;
+  readonly internalType?: string;
+  /** For tuples and tuple arrays. */
+  readonly components?: readonly AbiParameter[];
+}
+
+export interface AbiEventParameter extends AbiParameter {
+  readonly indexed: boolean;
+}
+
+export type AbiStateMutability = 'pure' | 'view' | 'nonpayable' | 'payable';
+
+export interface AbiFunction {
+  readonly type: 'function';
+  readonly name: string;
+  readonly inputs: readonly AbiParameter[];
+  readonly outputs: readonly AbiParameter[];
+  readonly stateMutability: AbiStateMutability;
+}
+
+export interface AbiConstructor {
+  readonly type: 'constructor';
+  readonly inputs: readonly AbiParameter[];
+  readonly stateMutability: 'nonpayable' | 'payable';
+}
+
+export interface AbiEvent {
+  readonly type: 'event';
+  readonly name: string;
+  readonly inputs: readonly AbiEventParameter[];
+  readonly anonymous: boolean;
+}
+
+export interface AbiError {
+  readonly type: 'error';
+  readonly name: string;
+  readonly inputs: readonly AbiParameter[];
+}
+
+export interface AbiFallback {
+  readonly type: 'fallback';
+  readonly stateMutability: 'nonpayable' | 'payable';
+}
+
+export interface AbiReceive {
+  readonly type: 'receive';
+  readonly stateMutability: 'payable';
+}
+
+export type AbiItem = AbiFunction | AbiConstructor | AbiEvent | AbiError | AbiFallback | AbiReceive;
+
+export interface ContractArtifact {
+  readonly contractName: string;
+  /** Source unit name, relative to contracts/: `src/test/Reverter.sol`. */
+  readonly sourceName: string;
+  readonly abi: readonly AbiItem[];
+  /** Creation code, 0x-prefixed (`0x` for interfaces and abstract contracts). */
+  readonly bytecode: Hex;
+  /** Runtime code, 0x-prefixed. */
+  readonly deployedBytecode: Hex;
+}
+
+/** Contracts under contracts/src; any other name is looked up too. */
+export type ContractName = 'MetisTestToken' | 'Reverter';
+
+/** Absolute path of the artifacts folder (with a trailing separator). */
+export declare const artifactsDir: string;
+
+/** Absolute path of one contract's artifact. */
+export declare function artifactPath(name: ContractName | (string & {})): string;
+
+/**
+ * The parsed (and frozen, cached) artifact of a contract. Throws when it has not been compiled: run
+ * `node contracts/scripts/compile.mjs` or `npm run build`.
+ */
+export declare function loadArtifact(name: ContractName | (string & {})): ContractArtifact;

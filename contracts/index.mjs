@@ -1,0 +1,35 @@
+// Loads the artifacts written by scripts/compile.mjs (run by the root `npm run build`).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the artifacts folder. */
+export const artifactsDir = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+const cache = new Map();
+
+/** Absolute path of one contract's artifact. */
+export function artifactPath(name) {
+  if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) {
+    throw new TypeError(`Invalid contract name: ${String(name)}`);
+  }
+  return `${artifactsDir}${name}.json`;
+}
+
+/** The parsed artifact of a contract: { contractName, sourceName, abi, bytecode, deployedBytecode }. */
+export function loadArtifact(name) {
+  let artifact = cache.get(name);
+  if (artifact) return artifact;
+  const file = artifactPath(name);
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e && e.code === 'ENOENT') {
+      throw new Error(`No artifact for contract "${name}" at ${file}: run \`node contracts/scripts/compile.mjs\` (or \`npm run build\`)`, { cause: e });
+    }
+    throw e;
+  }
+  artifact = Object.freeze(JSON.parse(text));
+  cache.set(name, artifact);
+  return artifact;
+}
