@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** setTimeout's largest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export const sequencerOptionsSchema = z
+  .strictObject({
+    /** Milliseconds between block starts (blocks are made even when empty), or 'instant': a block as soon as transactions wait. */
+    blockTime: z.union([z.number().int().min(50).max(MAX_TIMER_MS), z.literal('instant')]).default(1000),
+    /** Most transactions the order stage puts in one block. */
+    maxTxsPerBlock: z.number().int().min(1).default(10_000),
+  })
+  .prefault({});
+
+/** Options as written in a config. */
+export type SequencerOptionsInput = z.input<typeof sequencerOptionsSchema>;
+/** Options after defaults are filled in. */
+export type SequencerOptions = z.output<typeof sequencerOptionsSchema>;

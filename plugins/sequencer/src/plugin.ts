@@ -1,0 +1,44 @@
+import {
+  BLOCK_PRODUCER,
+  CHAIN_HEAD,
+  EVENTS,
+  STAGES_RUNNER,
+  TX_POOL,
+  definePlugin,
+} from '@metis/core';
+import { BlockLoop } from './block-loop.js';
+import { sequencerOptionsSchema } from './options.js';
+
+/**
+ * The order-stage provider and the block production loop. Orders a block by taking the pool's best
+ * executable transactions; produces blocks on a timer (or as soon as transactions wait, with 'instant').
+ */
+export const sequencer = definePlugin({
+  id: 'sequencer',
+  stages: ['order'],
+  requires: [TX_POOL, CHAIN_HEAD],
+  provides: [BLOCK_PRODUCER],
+  options: sequencerOptionsSchema,
+  setup(api) {
+    const { container, options } = api;
+
+    api.provide('order', (ctx) => {
+      ctx.txs = container.resolve(TX_POOL).select(ctx.template, options.maxTxsPerBlock);
+    });
+
+    const loop = new BlockLoop(options.blockTime);
+    container.value(BLOCK_PRODUCER, { produce: () => loop.produce() });
+
+    // Resolved at start, so a test's container overrides (applied after setup) are seen.
+    api.onStart(() =>
+      loop.start({
+        stages: container.resolve(STAGES_RUNNER),
+        pool: container.resolve(TX_POOL),
+        chain: container.resolve(CHAIN_HEAD),
+        events: container.resolve(EVENTS),
+        logger: api.logger,
+      }),
+    );
+    api.onStop(() => loop.stop());
+  },
+});
