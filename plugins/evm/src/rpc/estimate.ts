@@ -20,6 +20,7 @@ export async function estimateGas(vm: VM, env: ReturnType<typeof createBlock>, r
   };
   const first = await runCall(vm, env, req, cap - intrinsic);
   assertSuccess(first);
+  if (first.execResult.executionGasUsed === 0n) return base;
   const used = intrinsic + first.execResult.executionGasUsed;
   let lo = (used > base ? used : base) - 1n;
   let hi = cap;
@@ -27,7 +28,7 @@ export async function estimateGas(vm: VM, env: ReturnType<typeof createBlock>, r
   const guess = ((used + 2_300n) * 64n) / 63n;
   if (guess < hi && (await succeeds(guess))) hi = guess;
   else if (guess < hi) lo = guess;
-  while (hi - lo > 1n && (hi - lo) * 1000n > hi) {
+  while (hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
     if (await succeeds(mid)) hi = mid;
     else lo = mid;

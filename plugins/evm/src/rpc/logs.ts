@@ -91,15 +91,16 @@ export async function getLogs(ctx: EthContext, raw: unknown): Promise<Record<str
     return blockLogs(block, filter);
   }
   const head = ctx.chain.head.number;
-  const from = blockNumberOf(ctx, blockTag(filter.from ?? 'latest', 'fromBlock')) ?? head + 1n;
+  // Explicit numbers count as asked (a range past the head is still too large); scanning stops at the head.
+  const numberOf = (tag: ReturnType<typeof blockTag>): bigint => (tag.kind === 'number' ? tag.number : (blockNumberOf(ctx, tag) ?? head));
+  const fromTag = blockTag(filter.from ?? 'latest', 'fromBlock');
   const toTag = blockTag(filter.to ?? 'latest', 'toBlock');
-  const to = blockNumberOf(ctx, toTag) ?? head;
-  if (from > to) {
-    if (toTag.kind === 'number' || (filter.from !== undefined && from <= head)) throw invalid('fromBlock is after toBlock');
-    return [];
-  }
-  const range = to - from + 1n;
+  const from = numberOf(fromTag);
+  const requestedTo = numberOf(toTag);
+  if (from > requestedTo) throw invalid('fromBlock is after toBlock');
+  const range = requestedTo - from + 1n;
   if (range > BigInt(maxLogRange)) throw new MetisError('RPC_LOG_RANGE', { range, limit: maxLogRange });
+  const to = requestedTo > head ? head : requestedTo;
   const out: Record<string, unknown>[] = [];
   for (const n of await candidates(ctx, filter, from, to)) {
     const block = await ctx.chain.store.block(n);

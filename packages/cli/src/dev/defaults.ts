@@ -1,0 +1,29 @@
+import { DEV_MNEMONIC } from './accounts.js';
+
+/** Defaults of `metis dev` (and of `devConfig()` when called from code). */
+export const DEV_DEFAULTS = {
+  chainId: 1337,
+  host: '127.0.0.1',
+  port: 8545,
+  blockTime: 1000 as number | 'instant',
+  accounts: 10,
+  /** Per account, in ETH. */
+  balance: '10000',
+  mnemonic: DEV_MNEMONIC,
+} as const;
+
+export interface DevConfigOptions {
+  chainId?: number;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Milliseconds between blocks, or 'instant' (a block as soon as transactions wait). */
+  blockTime?: number | 'instant';
+  /** Where the devnet keeps its data. Omitted: the core default (`.metis/data`, relative to the working directory). */
+  dataDir?: string;
+  /** Genesis balances: address -> { balance in wei }. */
+  alloc?: Record<string, { balance: bigint | string | number }>;
+  /** How long a batch waits before it is final, in milliseconds. Omitted: the settlement plugin's default. */
+  finalityDelay?: number;
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}

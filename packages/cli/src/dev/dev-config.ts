@@ -1,0 +1,31 @@
+/**
+ * The one place where the CLI composes the plugins into a devnet. Everything else in the CLI is written
+ * against @metis/core only, so it can be loaded and tested without the plugins.
+ */
+import { defineConfig, type NodeConfigInput } from '@metis/core';
+import { evm } from '@metis/evm';
+import { mempool } from '@metis/mempool';
+import { rpc } from '@metis/rpc';
+import { sequencer } from '@metis/sequencer';
+import { localSettlement } from '@metis/settlement-local';
+import { DEV_DEFAULTS, type DevConfigOptions } from './defaults.js';
+
+export type { DevConfigOptions } from './defaults.js';
+
+/** A complete devnet config: EVM with a funded genesis, mempool, sequencer, local settlement, JSON-RPC. */
+export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
+  return defineConfig({
+    chainId: options.chainId ?? DEV_DEFAULTS.chainId,
+    name: 'metis-dev',
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    plugins: [
+      evm({ genesis: { alloc: options.alloc ?? {} } }),
+      // Transactions without EIP-155 replay protection are rejected here too, as on any Metis chain.
+      mempool(),
+      sequencer({ blockTime: options.blockTime ?? DEV_DEFAULTS.blockTime }),
+      localSettlement(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay }),
+      rpc({ host: options.host ?? DEV_DEFAULTS.host, port: options.port ?? DEV_DEFAULTS.port }),
+    ],
+  });
+}

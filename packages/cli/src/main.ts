@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { configCheck, type ConfigCheckOptions } from './commands/config-check.js';
+import type { CommandContext } from './commands/context.js';
+import { DEV_COMMAND_DEFAULTS, dev, type DevCommandOptions } from './commands/dev.js';
+import { init, type InitOptions } from './commands/init.js';
+import { start, type StartCommandOptions } from './commands/start.js';
+import { DEFAULT_CONFIG_FILE } from './config/load-config.js';
+import { EXIT, exitCodeOf, formatError } from './errors.js';
+import { eprintln, processIo, type Io } from './io.js';
+import { LOG_LEVELS } from './logging.js';
+
+/** The command implementations the program dispatches to; tests replace them to check option parsing. */
+export interface Handlers {
+  init(dir: string | undefined, options: InitOptions & { logLevel?: string }, ctx: CommandContext): Promise<number>;
+  dev(options: DevCommandOptions, ctx: CommandContext): Promise<number>;
+  start(options: StartCommandOptions, ctx: CommandContext): Promise<number>;
+  configCheck(options: ConfigCheckOptions & { logLevel?: string }, ctx: CommandContext): Promise<number>;
+}
+
+export interface ProgramOptions {
+  io?: Io;
+  cwd?: string;
+  handlers?: Partial<Handlers>;
+  /** Receives the exit code a command returned. */
+  onResult?: (code: number) => void;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const int =
+  (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string): number => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}.`);
+    }
+    return n;
+  };
+
+const blockTime = (value: string): number | 'instant' => {
+  if (value.trim() === 'instant') return 'instant';
+  return int('Block time (ms)', 1)(value);
+};
+
+const eth = (value: string): string => {
+  if (!/^\d+(\.\d{1,18})?$/.test(value.trim())) throw new InvalidArgumentError('Balance must be a decimal amount of ETH, such as 10000 or 0.5.');
+  return value.trim();
+};
+
+const logLevelOption = (): Option =>
+  new Option('--log-level <level>', 'log level (logs go to stdout: pretty on a terminal, JSON lines when piped)').choices(LOG_LEVELS);
+
+/**
+ * The `metis` program: init, dev, start, config check. Errors from commander (unknown option, bad value)
+ * throw a CommanderError instead of exiting; `run` turns them into exit code 2.
+ */
+export function buildProgram(options: ProgramOptions = {}): Command {
+  const io = options.io ?? processIo;
+  const handlers: Handlers = { init, dev, start, configCheck, ...options.handlers };
+  const ctx: CommandContext = { io, ...(options.cwd ? { cwd: options.cwd } : {}) };
+  const done = (code: number): void => options.onResult?.(code);
+
+  const program = new Command('metis')
+    .description('Metis: build and run optimistic rollups out of plugins.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .showHelpAfterError('(run with --help for usage)')
+    // Settings copied to every subcommand created below.
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command('init')
+    .description('scaffold a rollup project (metis.config.ts, package.json, .gitignore) in an empty or new folder')
+    .argument('[dir]', 'target folder, created if missing', '.')
+    .option('-f, --force', 'write into a non-empty folder, replacing files of the same names', false)
+    .addOption(logLevelOption())
+    .action(async (dir: string, opts: InitOptions & { logLevel?: string }) => done(await handlers.init(dir, opts, ctx)));
+
+  const d = DEV_COMMAND_DEFAULTS;
+  program
+    .command('dev')
+    .description('run a zero-config devnet with funded accounts (like anvil), until Ctrl-C')
+    .option('--chain-id <id>', 'chain id', int('Chain id', 1), d.chainId)
+    .option('-p, --port <port>', 'JSON-RPC port, HTTP and WebSocket (0 = a free port)', int('Port', 0, 65535), d.port)
+    .option('--host <host>', 'interface to bind', d.host)
+    .option('-b, --block-time <ms|instant>', "milliseconds between blocks, or 'instant' (a block as soon as transactions wait)", blockTime, d.blockTime)
+    .option('--data-dir <dir>', 'keep chain data here and resume it on the next run (default: a temporary folder removed on exit)')
+    .option('-a, --accounts <n>', 'number of funded dev accounts', int('Accounts', 0, 10_000), d.accounts)
+    .option('--balance <eth>', 'balance of each dev account, in ETH', eth, d.balance)
+    .option('-m, --mnemonic <phrase>', "mnemonic the dev accounts derive from (m/44'/60'/0'/0/i)", d.mnemonic)
+    .option('--finality-delay <ms>', "milliseconds before a settled batch is final (default: the settlement plugin's)", int('Finality delay', 0))
+    .addOption(logLevelOption().default('info'))
+    .action(async (opts: DevCommandOptions) => done(await handlers.dev(opts, ctx)));
+
+  program
+    .command('start')
+    .description('run the node described by a config file, until Ctrl-C')
+    .option('-c, --config <path>', 'config file (TypeScript or JavaScript) or a folder holding metis.config.ts', `./${DEFAULT_CONFIG_FILE}`)
+    .option('--data-dir <dir>', "data directory, overriding the config's dataDir")
+    .addOption(logLevelOption())
+    .action(async (opts: StartCommandOptions) => done(await handlers.start(opts, ctx)));
+
+  const config = program.command('config').description('work with a config file without running it');
+  config
+    .command('check')
+    .description('load and validate a config file; print every problem with its path (exit 2) or a summary (exit 0). Starts nothing.')
+    .option('-c, --config <path>', 'config file (TypeScript or JavaScript) or a folder holding metis.config.ts', `./${DEFAULT_CONFIG_FILE}`)
+    .addOption(logLevelOption())
+    .action(async (opts: ConfigCheckOptions & { logLevel?: string }) => done(await handlers.configCheck(opts, ctx)));
+
+  return program;
+}
+
+export interface RunOptions extends Omit<ProgramOptions, 'onResult'> {
+  /** Print stacks of failures (also with METIS_DEBUG=1). */
+  debug?: boolean;
+}
+
+/**
+ * Runs the CLI on `args` (without node and the script path) and resolves with the exit code:
+ * 0 success, 1 runtime failure, 2 usage error or invalid config. Never throws.
+ */
+export async function run(args: readonly string[], options: RunOptions = {}): Promise<number> {
+  const io = options.io ?? processIo;
+  let code: number = EXIT.OK;
+  try {
+    const program = buildProgram({ ...options, io, onResult: (c) => (code = c) });
+    await program.parseAsync([...args], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0; everything else commander rejects is a usage error.
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    eprintln(io, ...formatError(e, { withStack: options.debug ?? process.env.METIS_DEBUG === '1' }));
+    return exitCodeOf(e);
+  }
+}
+
+/** Entry point of the `metis` binary: runs the CLI on process.argv and exits with its code. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<never> {
+  const debug = process.env.METIS_DEBUG === '1';
+  const fatal = (e: unknown): void => {
+    eprintln(processIo, ...formatError(e, { withStack: debug }));
+    process.exit(EXIT.FAILURE);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  const code = await run(argv, { debug });
+  process.exit(code);
+}

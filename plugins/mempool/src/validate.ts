@@ -1,0 +1,177 @@
+import type { Common } from '@ethereumjs/common';
+import {
+  Capability,
+  createTxFromRLP,
+  paramsTx,
+  type AccessList2930Tx,
+  type FeeMarket1559Tx,
+  type LegacyTx,
+  type TxOptions,
+} from '@ethereumjs/tx';
+import { bytesToHex } from '@ethereumjs/util';
+import { MetisError, type Hex, type PooledTx, type TxSource } from '@metis/core';
+import type { EvmStateView } from '@metis/evm';
+import { decodeFailure } from './decode-failure.js';
+import type { MempoolOptions } from './options.js';
+
+/** The transaction types the pool takes: legacy (0), EIP-2930 (1), EIP-1559 (2). Blobs (3) and EIP-7702 (4) not yet. */
+export type SupportedTx = LegacyTx | AccessList2930Tx | FeeMarket1559Tx;
+const SUPPORTED_TYPES = new Set([0, 1, 2]);
+
+/** A decoded, signed transaction of a supported type; `raw` is our own copy of the bytes. */
+export interface Decoded {
+  readonly tx: SupportedTx;
+  readonly hash: Hex;
+  readonly hashBytes: Uint8Array;
+  readonly raw: Uint8Array;
+}
+
+/** A transaction that passed every check that needs no account state, with its sender recovered. */
+export interface Candidate {
+  readonly tx: SupportedTx;
+  readonly hash: Hex;
+  readonly hashBytes: Uint8Array;
+  readonly sender: Hex;
+  readonly nonce: bigint;
+  readonly gasLimit: bigint;
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
+  /** Most the transaction can take from its sender: gasLimit · maxFeePerGas + value. */
+  readonly cost: bigint;
+  readonly raw: Uint8Array;
+  readonly source: TxSource;
+}
+
+export function toPooledTx(c: Candidate): PooledTx {
+  return Object.freeze({
+    hash: c.hash,
+    sender: c.sender,
+    nonce: c.nonce,
+    gasLimit: c.gasLimit,
+    maxFeePerGas: c.maxFeePerGas,
+    maxPriorityFeePerGas: c.maxPriorityFeePerGas,
+    raw: c.raw,
+    source: c.source,
+    decoded: c.tx,
+  });
+}
+
+/** Sources that must be EIP-155 protected (unless `allowUnprotected`): user submissions. */
+const PROTECTED_SOURCES: ReadonlySet<TxSource> = new Set<TxSource>(['rpc', 'peer']);
+
+/**
+ * The stateless half of validation: size, decoding, type, signature and replay protection, chain id,
+ * fee and gas sanity, and the price floor (next base fee, minimum tip). Throws the matching TX_* error.
+ */
+export class TxValidator {
+  private decodeCommon?: Common;
+  private decodeBase?: Common;
+  private decodeOptions: TxOptions = {};
+
+  constructor(
+    private readonly options: MempoolOptions,
+    private readonly state: EvmStateView,
+  ) {}
+
+  /** Checks the size and type, decodes and hashes (everything up to, not including, the signature). */
+  decode(input: Uint8Array): Decoded {
+    const { maxTxBytes } = this.options;
+    if (input.length > maxTxBytes) throw new MetisError('TX_OVERSIZED', { size: input.length, limit: maxTxBytes });
+    if (input.length === 0) throw new MetisError('TX_MALFORMED', { reason: 'empty transaction' });
+    const first = input[0]!;
+    if (first <= 0x7f && !SUPPORTED_TYPES.has(first)) throw new MetisError('TX_TYPE_UNSUPPORTED', { type: first });
+    if (first >= 0x80 && first < 0xc0) throw new MetisError('TX_MALFORMED', { reason: 'not an RLP list or typed envelope' });
+    // Own the bytes: the caller's buffer may be a view into a larger (pooled) one.
+    const raw = new Uint8Array(input);
+    let tx: SupportedTx;
+    try {
+      tx = createTxFromRLP(raw, this.txOptions()) as SupportedTx;
+    } catch (e) {
+      throw decodeFailure(raw, this.state.chainId, e);
+    }
+    if (!tx.isSigned()) throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'transaction is not signed' });
+    const hashBytes = tx.hash();
+    return { tx, hash: bytesToHex(hashBytes) as Hex, hashBytes, raw };
+  }
+
+  /**
+   * The remaining stateless checks, in order: signature (recovering and caching the sender once),
+   * replay protection, chain id, fee cap vs tip, block gas limit, intrinsic gas, price floor.
+   */
+  check({ tx, hash, hashBytes, raw }: Decoded, source: TxSource, options: { priceFloor?: boolean } = {}): Candidate {
+    // verifySignature() recovers the public key through common.customCrypto.ecrecover and caches it in
+    // tx.cache.senderPubKey (the object is frozen), so execution never recovers it again.
+    if (!tx.verifySignature()) throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'cannot recover the sender' });
+    const sender = tx.getSenderAddress().toString() as Hex;
+
+    const protectedTx = tx.type !== 0 || tx.supports(Capability.EIP155ReplayProtection);
+    if (!protectedTx && !this.options.allowUnprotected && PROTECTED_SOURCES.has(source)) {
+      throw new MetisError('TX_UNPROTECTED');
+    }
+    if (protectedTx) {
+      const chainId = tx.type === 0 ? tx.common.chainId() : (tx as AccessList2930Tx | FeeMarket1559Tx).chainId;
+      if (chainId !== this.state.chainId) throw new MetisError('TX_WRONG_CHAIN', { got: chainId, expected: this.state.chainId });
+    }
+
+    const { maxFeePerGas, maxPriorityFeePerGas } = feesOf(tx);
+    if (maxPriorityFeePerGas > maxFeePerGas) throw new MetisError('TX_FEE_CAP_BELOW_TIP');
+    const { gasLimit } = tx;
+    if (gasLimit > this.state.blockGasLimit) {
+      throw new MetisError('TX_GAS_LIMIT', { gas: gasLimit, limit: this.state.blockGasLimit });
+    }
+    // Intrinsic gas with access-list and creation costs, and the EIP-7623 calldata floor when active.
+    const needed = tx.getMinimumGasLimit();
+    if (gasLimit < needed) throw new MetisError('TX_INTRINSIC_GAS', { gas: gasLimit, needed });
+
+    if (options.priceFloor !== false) {
+      const baseFee = this.state.nextBaseFee();
+      if (maxFeePerGas < baseFee) throw new MetisError('TX_UNDERPRICED', { fee: maxFeePerGas, minimum: baseFee });
+    }
+    if (maxPriorityFeePerGas < this.options.minPriorityFee) {
+      throw new MetisError('TX_UNDERPRICED', { fee: maxPriorityFeePerGas, minimum: this.options.minPriorityFee });
+    }
+
+    return {
+      tx,
+      hash,
+      hashBytes,
+      sender,
+      nonce: tx.nonce,
+      gasLimit,
+      maxFeePerGas,
+      maxPriorityFeePerGas,
+      cost: gasLimit * maxFeePerGas + tx.value,
+      raw,
+      source,
+    };
+  }
+
+  /**
+   * Decoding options. `createTxFromRLP` copies the Common and merges the tx params into it for every
+   * transaction (JSON deep copies: most of the decode time). We merge them once into our own copy of the
+   * state's Common and pass empty params, which yields the same Common per transaction for a third of the
+   * cost. Rebuilt if the state swaps its Common or changes hardfork.
+   */
+  private txOptions(): TxOptions {
+    const base = this.state.common;
+    if (this.decodeBase !== base || this.decodeCommon?.hardfork() !== base.hardfork()) {
+      this.decodeBase = base;
+      const common = base.copy();
+      try {
+        common.updateParams(paramsTx);
+        common.param('txGas');
+        this.decodeCommon = common;
+        this.decodeOptions = { common, params: {} };
+      } catch {
+        this.decodeCommon = base;
+        this.decodeOptions = { common: base };
+      }
+    }
+    return this.decodeOptions;
+  }
+}
+
+export function feesOf(tx: SupportedTx): { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } {
+  if (tx.type === 2) return { maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas };
+  return { maxFeePerGas: tx.gasPrice, maxPriorityFeePerGas: tx.gasPrice };
+}
