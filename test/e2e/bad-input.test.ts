@@ -1,6 +1,6 @@
-import { JsonRpcProvider, Transaction, Wallet, hexlify, randomBytes } from 'ethers';
+import { Transaction, Wallet, hexlify, randomBytes } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, call, callError, removeDir, startDevnet, type Devnet } from './harness.js';
+import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, call, callError, removeDir, startDevnet, waitForReceipt, type Devnet } from './harness.js';
 
 /**
  * Every rejection at ingest is a JSON-RPC error with a stable code (`data.metisCode`), and nothing is
@@ -8,16 +8,13 @@ import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, call, callError, removeDir, startDev
  */
 describe('bad transactions are rejected with stable codes and change nothing', () => {
   let node: Devnet;
-  let provider: JsonRpcProvider;
   const signer = new Wallet(DEV_KEYS[3]);
   const base = { type: 2, chainId: CHAIN_ID, to: DEV_ADDRESSES[0], value: 1n, gasLimit: 21_000n, maxFeePerGas: 100_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
 
   beforeAll(async () => {
     node = await startDevnet();
-    provider = new JsonRpcProvider(node.url, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
   });
   afterAll(async () => {
-    provider?.destroy();
     await node?.stop();
     if (node) await removeDir(node.dataDir);
   });
@@ -63,7 +60,7 @@ describe('bad transactions are rejected with stable codes and change nothing', (
   it('rejects nonces too low and too far ahead', async () => {
     const first = await signer.signTransaction({ ...base, nonce: 0 });
     const hash = await call(node.url, 'eth_sendRawTransaction', [first]);
-    await provider.waitForTransaction(hash);
+    await waitForReceipt(node.url, hash);
     await expectRejected(await signer.signTransaction({ ...base, nonce: 0, value: 2n }), 'METIS-405');
     await expectRejected(await signer.signTransaction({ ...base, nonce: 1_000 }), 'METIS-406');
   });
@@ -92,8 +89,7 @@ describe('bad transactions are rejected with stable codes and change nothing', (
     const bumpedHash = await call(node.url, 'eth_sendRawTransaction', [bumped]);
     expect(await call(node.url, 'eth_getTransactionByHash', [hash])).toBeNull();
     const gap = await call(node.url, 'eth_sendRawTransaction', [await signer.signTransaction({ ...base, nonce })]);
-    const receipt = await provider.waitForTransaction(bumpedHash, 1, 30_000);
-    expect(receipt?.status).toBe(1);
-    expect((await provider.getTransactionReceipt(gap))?.status).toBe(1);
+    expect((await waitForReceipt(node.url, bumpedHash)).status).toBe('0x1');
+    expect((await waitForReceipt(node.url, gap)).status).toBe('0x1');
   });
 });

@@ -102,3 +102,14 @@ export async function callError(url: string, method: string, params: unknown[] =
   if (!body.error) throw new Error(`${method} succeeded but should have failed: ${JSON.stringify(body.result)}`);
   return body.error;
 }
+
+/** Polls eth_getTransactionReceipt until the receipt exists (or the deadline passes). */
+export async function waitForReceipt(url: string, hash: string, timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const receipt = await call(url, 'eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    if (Date.now() > deadline) throw new Error(`no receipt for ${hash} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

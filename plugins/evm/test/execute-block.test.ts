@@ -46,4 +46,26 @@ describe('executeBlock', () => {
     expect(dropped.map((d) => d.hash)).toEqual([stale.hash]);
     await chain.close();
   });
+
+  it("leaves a sender's later nonces in the pool when an earlier one does not fit or fails", async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const chain = await openChain(dir);
+    const fits = pooled(transfer(chain, KEYS[0], 0n, ADDRS[1]!, 1n));
+    const tooBig = pooled(transfer(chain, KEYS[0], 1n, ADDRS[1]!, 1n, { gasLimit: 40_000n }));
+    const after = pooled(transfer(chain, KEYS[0], 2n, ADDRS[1]!, 1n));
+    const template = { ...chain.nextTemplate(1n), gasLimit: 50_000n };
+    const first = await executeBlock(chain, template, [fits, tooBig, after]);
+    expect(first.block.txHashes).toEqual([fits.hash]);
+    expect(first.dropped).toEqual([]);
+
+    const gap = pooled(transfer(chain, KEYS[0], 5n, ADDRS[1]!, 1n)); // fails: the state nonce is 1
+    const behindGap = pooled(transfer(chain, KEYS[0], 6n, ADDRS[1]!, 1n));
+    const second = await executeBlock(chain, chain.nextTemplate(2n), [gap, behindGap, tooBig, after]);
+    expect(second.dropped.map((d) => d.hash)).toEqual([gap.hash]);
+    expect(second.block.txHashes).toEqual([]); // the sender is held after its dropped transaction
+    const third = await executeBlock(chain, chain.nextTemplate(3n), [tooBig, after]);
+    expect(third.block.txHashes).toEqual([tooBig.hash, after.hash]);
+    await chain.close();
+  });
 });

@@ -9,6 +9,12 @@ export const sequencerOptionsSchema = z
     blockTime: z.union([z.number().int().min(50).max(MAX_TIMER_MS), z.literal('instant')]).default(1000),
     /** Most transactions the order stage puts in one block. */
     maxTxsPerBlock: z.number().int().min(1).default(10_000),
+    /**
+     * Candidates are chosen up to this many times the block gas limit, counted by their gas limits. Most
+     * transactions use far less gas than they reserve; the execute stage packs by gas actually used and
+     * leaves what does not fit in the pool. 1 = never more than the gas limits fit.
+     */
+    candidateGasFactor: z.number().int().min(1).max(16).default(4),
   })
   .prefault({});
 

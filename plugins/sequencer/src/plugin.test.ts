@@ -13,8 +13,8 @@ describe('sequencer plugin', () => {
   });
 
   it('fills in defaults', () => {
-    expect(sequencerOptionsSchema.parse(undefined)).toEqual({ blockTime: 1000, maxTxsPerBlock: 10_000 });
-    expect(sequencerOptionsSchema.parse({ blockTime: 'instant' })).toEqual({ blockTime: 'instant', maxTxsPerBlock: 10_000 });
+    expect(sequencerOptionsSchema.parse(undefined)).toEqual({ blockTime: 1000, maxTxsPerBlock: 10_000, candidateGasFactor: 4 });
+    expect(sequencerOptionsSchema.parse({ blockTime: 'instant' })).toEqual({ blockTime: 'instant', maxTxsPerBlock: 10_000, candidateGasFactor: 4 });
   });
 
   it.each([
@@ -41,6 +41,18 @@ describe('sequencer plugin', () => {
       const template = t.chain.nextTemplate(1n);
       const ctx = await t.node.stages.run('order', { template, txs: [], meta: {} });
       expect(ctx.txs).toEqual(t.pool.txs.slice(0, 2));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('asks the pool for candidates up to candidateGasFactor times the block gas limit', async () => {
+    const t = await buildNode([sequencer({ blockTime: 60_000, candidateGasFactor: 3 })]);
+    try {
+      const template = t.chain.nextTemplate(1n);
+      await t.node.stages.run('order', { template, txs: [], meta: {} });
+      expect(t.pool.lastTemplate?.gasLimit).toBe(template.gasLimit * 3n);
+      expect(t.pool.lastTemplate?.number).toBe(template.number);
     } finally {
       await t.close();
     }

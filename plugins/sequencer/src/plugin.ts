@@ -23,7 +23,8 @@ export const sequencer = definePlugin({
     const { container, options } = api;
 
     api.provide('order', (ctx) => {
-      ctx.txs = container.resolve(TX_POOL).select(ctx.template, options.maxTxsPerBlock);
+      const candidates = { ...ctx.template, gasLimit: ctx.template.gasLimit * BigInt(options.candidateGasFactor) };
+      ctx.txs = container.resolve(TX_POOL).select(candidates, options.maxTxsPerBlock);
     });
 
     const loop = new BlockLoop(options.blockTime);

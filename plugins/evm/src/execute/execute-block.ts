@@ -9,6 +9,9 @@ import { ChainBlock } from '../storage/chain-store.js';
 import { headerData } from './header.js';
 import { blockRoots, storedLogs } from './receipts.js';
 
+/** Below this much gas left, no transaction fits. */
+const MIN_TX_GAS = 21_000n;
+
 export interface ExecutedBlock {
   readonly block: SealedBlock;
   readonly chainBlock: ChainBlock;
@@ -37,14 +40,23 @@ export function executeBlock(chain: EvmChain, template: BlockTemplate, txs: read
     const vm = chain.vm;
     await vm.evm.journal.checkpoint();
     try {
+      // A sender whose transaction was skipped or dropped has its later nonces skipped too: they stay in
+      // the pool (they would fail on the nonce here, but are valid once the gap is filled).
+      const held = new Set<string>();
       for (const pooled of txs) {
+        if (template.gasLimit - gasUsed < MIN_TX_GAS) break;
+        if (held.has(pooled.sender)) continue;
         const tx = pooled.decoded as TypedTransaction;
-        if (tx.gasLimit > template.gasLimit - gasUsed) continue; // stays in the pool for the next block
+        if (tx.gasLimit > template.gasLimit - gasUsed) {
+          held.add(pooled.sender); // no room in this block; stays in the pool for the next one
+          continue;
+        }
         let result: RunTxResult;
         try {
           result = await runTx(vm, { tx, block: env, blockGasUsed: gasUsed, skipHardForkValidation: true });
         } catch (e) {
           chain.logger.debug({ tx: pooled.hash, err: (e as Error).message }, 'transaction dropped');
+          held.add(pooled.sender);
           dropped.push(pooled);
           continue;
         }
@@ -76,7 +88,7 @@ export function executeBlock(chain: EvmChain, template: BlockTemplate, txs: read
       const txHashes = included.map((t) => t.hash());
       const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, txHashes)];
       await chain.store.write(ops);
-      const chainBlock = new ChainBlock(header, stored, chain.common);
+      const chainBlock = new ChainBlock(header, stored, chain.common, included);
       chain.setHead(chainBlock);
       return { block: sealed(chainBlock), chainBlock, dropped };
     } catch (e) {

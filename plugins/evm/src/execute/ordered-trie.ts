@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { keccak_256 as keccak256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../crypto/keccak.js';
 
 type Item = { readonly path: Uint8Array; readonly value: Uint8Array };
 type Ref = Uint8Array | RLPNode;

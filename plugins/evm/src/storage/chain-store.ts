@@ -16,7 +16,11 @@ export class ChainBlock {
     readonly header: BlockHeader,
     readonly stored: StoredBlock,
     private readonly common: Common,
-  ) {}
+    /** The executor passes the transactions it already decoded, so reads never decode them again. */
+    decoded?: TypedTransaction[],
+  ) {
+    this.decodedTxs = decoded;
+  }
 
   get number(): bigint {
     return this.header.number;

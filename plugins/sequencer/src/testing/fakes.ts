@@ -50,7 +50,11 @@ export class FakePool implements TxPool {
     return this.txs.length;
   }
 
-  select(_template: BlockTemplate, maxTxs = Number.POSITIVE_INFINITY): PooledTx[] {
+  /** The template of the last select call. */
+  lastTemplate?: BlockTemplate;
+
+  select(template: BlockTemplate, maxTxs = Number.POSITIVE_INFINITY): PooledTx[] {
+    this.lastTemplate = template;
     return this.txs.slice(0, maxTxs);
   }
 
