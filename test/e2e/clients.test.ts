@@ -68,6 +68,9 @@ describe('a devnet used with ethers, viem and cast', () => {
       expect(erc20.interface.parseLog(log)!.args[2]).toBe(77n);
       expect(await gotBlock).toBeGreaterThan(0);
     } finally {
+      // Unsubscribe first: destroying with live subscriptions makes ethers cancel its own eth_unsubscribe.
+      await ws.removeAllListeners();
+      await ws.send('eth_chainId', []);
       await ws.destroy();
     }
   });

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** The `metis` binary of the installed @metis/cli. */
+export const METIS_BIN = join(dirname(createRequire(import.meta.url).resolve('@metis/cli/package.json')), 'bin/metis.js');
+
+export interface Devnet {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  /** Everything the node printed so far. */
+  output(): string;
+  /** SIGTERM, then wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, then wait for the exit. */
+  kill9(): Promise<void>;
+}
+
+export interface DevnetOptions {
+  /** Milliseconds or 'instant' (default). */
+  blockTime?: string;
+  /** Reuse a data directory (restarts); a fresh temporary one by default. */
+  dataDir?: string;
+  /** More `metis dev` flags. */
+  args?: string[];
+  /** Working directory of the child. */
+  cwd?: string;
+  startTimeoutMs?: number;
+}
+
+/** Starts `metis dev` in a child process on a free port of 127.0.0.1 and waits for its Listening line. */
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'metis-devnet-')));
+  const args = [METIS_BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--block-time', options.blockTime ?? 'instant', ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`metis dev did not start in time:\n${out}`));
+    }, options.startTimeoutMs ?? 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`metis dev exited with ${code}:\n${out}`));
+    });
+  });
+  const alive = (): boolean => child.exitCode === null && child.signalCode === null;
+  return {
+    url,
+    wsUrl: url.replace('http://', 'ws://'),
+    dataDir,
+    process: child,
+    output: () => out,
+    stop: async () => {
+      if (alive()) child.kill('SIGTERM');
+      return exited;
+    },
+    kill9: async () => {
+      if (alive()) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
