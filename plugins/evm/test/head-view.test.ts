@@ -22,3 +22,29 @@ describe('HeadStateView', () => {
     await chain.close();
   });
 });
+
+describe('HeadStateView under concurrent reads', () => {
+  it('builds one state view per head, however many reads race', async () => {
+    const { dir, cleanup } = await tempDir();
+    const chain = await openChain(dir);
+    try {
+      const view = new HeadStateView(chain, 0n);
+      let built = 0;
+      const original = chain.stateAt.bind(chain);
+      chain.stateAt = async (root) => {
+        built++;
+        return original(root);
+      };
+      await Promise.all(Array.from({ length: 50 }, () => view.getAccount(ADDRS[1]!)));
+      await Promise.all(ADDRS.map((a) => view.getAccount(a)));
+      expect(built).toBe(1);
+      await executeBlock(chain, chain.nextTemplate(1n), [pooled(transfer(chain, KEYS[0], 0n, ADDRS[1]!, 5n))]);
+      view.onHead();
+      expect(await view.getAccount(ADDRS[1]!)).toEqual({ nonce: 0n, balance: 5n });
+      expect(built).toBe(2);
+    } finally {
+      await chain.close();
+      await cleanup();
+    }
+  });
+});

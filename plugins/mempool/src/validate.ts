@@ -148,9 +148,9 @@ export class TxValidator {
 
   /**
    * Decoding options. `createTxFromRLP` copies the Common and merges the tx params into it for every
-   * transaction (JSON deep copies: most of the decode time). We merge them once into our own copy of the
-   * state's Common and pass empty params, which yields the same Common per transaction for a third of the
-   * cost. Rebuilt if the state swaps its Common or changes hardfork.
+   * transaction (JSON deep copies and a params-cache rebuild: most of the decode time). We merge them once
+   * into our own copy of the state's Common, shared by every decoded transaction, and pass empty params.
+   * Rebuilt if the state swaps its Common or changes hardfork.
    */
   private txOptions(): TxOptions {
     const base = this.state.common;
@@ -160,6 +160,13 @@ export class TxValidator {
       try {
         common.updateParams(paramsTx);
         common.param('txGas');
+        // Every decoded transaction copies its Common and calls updateParams(params), which rebuilds the
+        // whole params cache (half of the decode time). This Common already holds the merged params and
+        // is only read by transactions, so all of them share it: copy and empty updates are no-ops.
+        common.copy = () => common;
+        common.updateParams = (params) => {
+          if (Object.keys(params).length > 0) throw new Error('the shared decode Common takes no new params');
+        };
         this.decodeCommon = common;
         this.decodeOptions = { common, params: {} };
       } catch {

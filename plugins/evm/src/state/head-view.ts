@@ -3,6 +3,7 @@ import type { MerkleStateManager } from '@ethereumjs/statemanager';
 import type { Hex } from '@metis/core';
 import type { AccountState, EvmStateView } from '../capabilities.js';
 import type { EvmChain } from '../chain.js';
+import type { ChainBlock } from '../storage/chain-store.js';
 import { Lru } from '../storage/lru.js';
 
 const ZERO: AccountState = Object.freeze({ nonce: 0n, balance: 0n });
@@ -12,8 +13,9 @@ const ZERO: AccountState = Object.freeze({ nonce: 0n, balance: 0n });
  * executing one), with an account cache that is dropped whenever the head moves.
  */
 export class HeadStateView implements EvmStateView {
-  private view?: MerkleStateManager;
-  private viewRoot?: Uint8Array;
+  /** The state manager of the head block `viewOf`; one per head, shared by concurrent readers. */
+  private view?: Promise<MerkleStateManager>;
+  private viewOf?: ChainBlock;
   private readonly accounts = new Lru<string, AccountState>(100_000);
 
   constructor(
@@ -47,14 +49,15 @@ export class HeadStateView implements EvmStateView {
     const key = address.toLowerCase();
     const hit = this.accounts.get(key);
     if (hit) return hit;
-    const root = this.chain.headHeader.stateRoot;
-    if (!this.view || this.viewRoot !== root) {
-      this.view = await this.chain.stateAt(root);
-      this.viewRoot = root;
+    const head = this.chain.head;
+    if (!this.view || this.viewOf !== head) {
+      this.view = this.chain.stateAt(head.header.stateRoot);
+      this.viewOf = head;
     }
-    const account = await this.view.getAccount(createAddressFromString(key));
+    const account = await (await this.view).getAccount(createAddressFromString(key));
     const state = account ? { nonce: account.nonce, balance: account.balance } : ZERO;
-    if (this.viewRoot === this.chain.headHeader.stateRoot) this.accounts.set(key, state);
+    // Cache only if the head did not move while we read (onHead() cleared the cache meanwhile).
+    if (this.chain.head === head) this.accounts.set(key, state);
     return state;
   }
 }
