@@ -55,9 +55,11 @@ export function createRpcServer(
         socket.once('close', () => sockets.delete(socket));
       });
       ws = attachWebSocket(server, dispatcher, table, opts, logger);
-      server.once('error', reject);
+      server.once('error', (e: Error) =>
+        reject(new MetisError('LISTEN_FAILED', { host: opts.host, port: opts.port, reason: e.message }, { cause: e })),
+      );
       server.listen(opts.port, opts.host, () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
         server.on('error', (e) => logger.error({ err: e }, 'rpc server error'));
         const { port } = server.address() as AddressInfo;
         const host = urlHost(opts.host);

@@ -41,7 +41,7 @@ export class SubscriptionSet {
     if (!start) throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { kind });
     if (this.closed) throw new MetisError('RPC_EXECUTION_FAILED', { reason: 'connection closed' });
     if (this.entries.size >= this.limit) {
-      throw new MetisError('RPC_EXECUTION_FAILED', { reason: `too many subscriptions on this connection (limit ${this.limit})` });
+      throw new MetisError('RPC_SUBSCRIPTION_LIMIT', { limit: this.limit });
     }
     const entry: Entry = { id: `0x${randomBytes(16).toString('hex')}`, active: false, queue: [], closed: false };
     this.entries.set(entry.id, entry);

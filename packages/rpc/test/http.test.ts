@@ -374,3 +374,14 @@ describe('HTTP limits and framing', () => {
     await server.stop();
   });
 });
+
+describe('listening', () => {
+  it('fails with LISTEN_FAILED when the port is taken', async () => {
+    const { httpUrl } = await startServer([]);
+    const port = Number(new URL(httpUrl).port);
+    const error = await startServer([], { port }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MetisError);
+    expect((error as MetisError).is('LISTEN_FAILED')).toBe(true);
+    expect((error as MetisError).code).toBe('METIS-110');
+  });
+});

@@ -132,7 +132,8 @@ describe('WebSocket', () => {
       expect((await c.request({ jsonrpc: '2.0', id: i, method: 'eth_subscribe', params: ['newHeads'] })).result).toBeDefined();
     }
     const third = await c.request({ jsonrpc: '2.0', id: 3, method: 'eth_subscribe', params: ['newHeads'] });
-    expect(third.error.code).toBe(-32000);
+    expect(third.error.code).toBe(-32005);
+    expect(third.error.data).toEqual({ metisCode: 'METIS-516' });
     expect(feed.log.subscribed).toBe(2);
   });
 

@@ -68,8 +68,8 @@ describe('per-sender nonce queues', () => {
     await h.ingest(alice.eip1559(common, { nonce: 0n }));
     await h.ingest(alice.eip1559(common, { nonce: 1n }));
     const err = await h.reject(alice.eip1559(common, { nonce: 2n }));
-    expect(err.is('TX_POOL_FULL')).toBe(true);
-    expect(err.data).toMatchObject({ reason: 'sender limit', limit: 2 });
+    expect(err.is('TX_SENDER_LIMIT')).toBe(true);
+    expect(err.args).toMatchObject({ count: 2, limit: 2 });
     expect(h.pool.size).toBe(2);
     await h.stop();
   });

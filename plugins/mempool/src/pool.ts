@@ -247,7 +247,7 @@ export class Mempool implements TxPool {
         const baseFee = this.requireState().nextBaseFee();
         const tip = effectiveTip(c.maxFeePerGas, c.maxPriorityFeePerGas, baseFee);
         if (queue && queue.size >= maxPerSender) {
-          throw new MetisError('TX_POOL_FULL', { fee: tip, lowest: `(sender limit of ${maxPerSender} reached)` }, { data: { reason: 'sender limit', limit: maxPerSender } });
+          throw new MetisError('TX_SENDER_LIMIT', { sender: c.sender, count: queue.size, limit: maxPerSender });
         }
         if (this.byHash.size >= maxSize) {
           // Never evict what the newcomer builds on: its own sender's lower nonces.

@@ -52,15 +52,15 @@ export class LocalSettlement implements Finality {
       const previous = this.store.last();
       const index = previous ? previous.batch.index + 1n : 0n;
       const firstBlock = this.store.lastBlock() + 1n;
-      if (blocks.length === 0) throw new Error(`batch ${index} holds no block`);
+      if (blocks.length === 0) throw new MetisError('BATCH_INVALID', { index, reason: 'it holds no block' });
       blocks.forEach((block, i) => {
         const expected = firstBlock + BigInt(i);
         if (block.number !== expected) {
-          throw new Error(`batch ${index} must hold consecutive blocks from ${firstBlock}; found block ${block.number} where ${expected} belongs`);
+          throw new MetisError('BATCH_INVALID', { index, reason: `it must hold consecutive blocks from ${firstBlock}; found block ${block.number} where ${expected} belongs` });
         }
         const parent = i > 0 ? blocks[i - 1]!.hash : previous?.batch.blockHashes[previous.batch.blockHashes.length - 1];
         if (parent !== undefined && block.parentHash !== parent) {
-          throw new Error(`block ${block.number} has parent ${block.parentHash}, but block ${expected - 1n} is ${parent}`);
+          throw new MetisError('BATCH_INVALID', { index, reason: `block ${block.number} has parent ${block.parentHash}, but block ${expected - 1n} is ${parent}` });
         }
       });
       const last = blocks[blocks.length - 1]!;
@@ -87,13 +87,13 @@ export class LocalSettlement implements Finality {
     const index = ctx.batch.index;
     const { record, changed } = await this.store.exclusive(async () => {
       const current = this.store.get(index);
-      if (!current) throw new Error(`batch ${index} was never committed`);
+      if (!current) throw new MetisError('BATCH_INVALID', { index, reason: 'it was never committed' });
       if (current.batch.lastBlock !== ctx.batch.lastBlock || current.batch.stateRoot !== ctx.batch.stateRoot) {
-        throw new Error(`batch ${index} differs from the committed batch ${index}`);
+        throw new MetisError('BATCH_INVALID', { index, reason: 'it differs from the committed batch' });
       }
       if (current.batch.status !== 'unsafe') return { record: current, changed: false };
       const previous = this.store.get(index - 1n);
-      if (previous && previous.batch.status === 'unsafe') throw new Error(`batch ${index} cannot be safe before batch ${index - 1n}`);
+      if (previous && previous.batch.status === 'unsafe') throw new MetisError('BATCH_INVALID', { index, reason: `it cannot be safe before batch ${index - 1n}` });
       const safe: BatchRecord = Object.freeze({ ...current, batch: withStatus(current.batch, 'safe'), safeAt: Date.now() });
       await this.store.write([safe]);
       return { record: safe, changed: true };

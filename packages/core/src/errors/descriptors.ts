@@ -27,6 +27,7 @@ export const ERRORS = d({
   TOKEN_NOT_REGISTERED: { code: 107, message: 'Nothing is registered for "{token}"' },
   PLUGIN_INVALID: { code: 108, message: 'Invalid plugin definition: {reason}' },
   NODE_STATE: { code: 109, message: 'Node cannot {action} while {state}' },
+  LISTEN_FAILED: { code: 110, message: 'Could not listen on {host}:{port}: {reason}' },
   // config
   CONFIG_INVALID: { code: 201, message: 'Invalid config ({count} problem(s)):\n{details}' },
   CONFIG_NOT_FOUND: { code: 202, message: 'Config file not found: {path}' },
@@ -54,6 +55,7 @@ export const ERRORS = d({
   TX_POOL_FULL: { code: 414, rpcCode: -32000, message: 'txpool is full: fee {fee} not above the lowest {lowest}' },
   TX_TYPE_UNSUPPORTED: { code: 415, rpcCode: -32000, message: 'transaction type not supported: {type}' },
   TX_FEE_CAP_BELOW_TIP: { code: 416, rpcCode: -32000, message: 'max priority fee per gas higher than max fee per gas' },
+  TX_SENDER_LIMIT: { code: 417, rpcCode: -32000, message: 'account limit exceeded: address {sender} has {count} pooled transactions, limit {limit}' },
   // RPC
   RPC_PARSE_ERROR: { code: 501, rpcCode: -32700, message: 'Parse error: {reason}' },
   RPC_INVALID_REQUEST: { code: 502, rpcCode: -32600, message: 'Invalid request: {reason}' },
@@ -70,10 +72,12 @@ export const ERRORS = d({
   RPC_SUBSCRIPTION_UNSUPPORTED: { code: 513, rpcCode: -32601, message: 'subscriptions need a WebSocket connection; unknown or unsupported: {kind}' },
   RPC_EXECUTION_FAILED: { code: 514, rpcCode: -32000, message: '{reason}' },
   RPC_TOO_MANY_CONNECTIONS: { code: 515, rpcCode: -32005, message: 'too many connections' },
+  RPC_SUBSCRIPTION_LIMIT: { code: 516, rpcCode: -32005, message: 'too many subscriptions on this connection (limit {limit})' },
   // storage / chain
   STORAGE_CORRUPT: { code: 601, message: 'Stored data is corrupt at {key}: {reason}' },
   GENESIS_MISMATCH: { code: 602, message: 'Data directory {dir} holds chain {stored}, config describes {configured}' },
   BLOCK_EXECUTION_FAILED: { code: 603, message: 'Block {number} could not be executed: {reason}' },
+  BATCH_INVALID: { code: 604, message: 'Invalid batch {index}: {reason}' },
   // CLI
   CLI_USAGE: { code: 701, message: '{reason}' },
 });

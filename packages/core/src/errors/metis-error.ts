@@ -14,6 +14,8 @@ export class MetisError extends Error {
   readonly descriptor: ErrorDescriptor;
   readonly args: ErrorArgs;
   readonly data?: unknown;
+  /** Stable code, `METIS-405`. An own field (not a getter) so loggers such as pino serialize it. */
+  readonly code: string;
 
   constructor(name: ErrorName | ErrorDescriptor, args: ErrorArgs = {}, options: { cause?: unknown; data?: unknown } = {}) {
     const descriptor = typeof name === 'string' ? ERRORS[name] : name;
@@ -22,10 +24,7 @@ export class MetisError extends Error {
     this.descriptor = descriptor;
     this.args = args;
     this.data = options.data;
-  }
-
-  get code(): string {
-    return `METIS-${this.descriptor.code}`;
+    this.code = `METIS-${descriptor.code}`;
   }
 
   /** True when this error was built from the named descriptor. */
