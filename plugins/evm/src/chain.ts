@@ -1,7 +1,8 @@
 import type { BlockHeader } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
 import { MerklePatriciaTrie } from '@ethereumjs/mpt';
-import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
+import { Caches, type MerkleStateManager } from '@ethereumjs/statemanager';
+import { CachedMerkleStateManager } from './state/cached-state-manager.js';
 import { ValueEncoding, bytesToHex, createAddressFromString, equalsBytes, type Address } from '@ethereumjs/util';
 import { createVM, type VM } from '@ethereumjs/vm';
 import { MetisError, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
@@ -67,7 +68,7 @@ export class EvmChain {
         cacheSize: TRIE_CACHE,
         common,
       });
-      const state = new MerkleStateManager({ common, trie, caches: new Caches() });
+      const state = new CachedMerkleStateManager({ common, trie, caches: new Caches() });
       const store = new ChainStore(level, common);
       const blockchain = {
         getBlock: async (n: number) => {
@@ -145,7 +146,7 @@ export class EvmChain {
       root,
       common: this.common,
     });
-    return new MerkleStateManager({ common: this.common, trie, caches: new Caches() });
+    return new CachedMerkleStateManager({ common: this.common, trie, caches: new Caches() });
   }
 
   /** Runs a task with the VM to itself (block execution, eth_call, gas estimation). */
