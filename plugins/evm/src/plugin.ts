@@ -30,7 +30,7 @@ export const evm = definePlugin({
     if (!nativeEcrecover) api.logger.warn('native secp256k1 not available: sender recovery uses the pure-JS path');
     api.logger.info({ head: chain.head.number, hash: chain.head.hash }, 'EVM chain opened');
 
-    const view = new HeadStateView(chain, 0n);
+    const view = new HeadStateView(chain);
     api.container.value(EVM_STATE, view);
     api.container.value(CHAIN_HEAD, {
       head: () => sealed(chain.head),

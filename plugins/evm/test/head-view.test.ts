@@ -13,7 +13,7 @@ describe('HeadStateView', () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);
     const chain = await openChain(dir);
-    const view = new HeadStateView(chain, 0n);
+    const view = new HeadStateView(chain);
     expect((await view.getAccount(ADDRS[0]!)).nonce).toBe(0n);
     await executeBlock(chain, chain.nextTemplate(1n), [pooled(transfer(chain, KEYS[0], 0n, ADDRS[1]!, 5n))]);
     view.onHead();
@@ -28,7 +28,7 @@ describe('HeadStateView under concurrent reads', () => {
     const { dir, cleanup } = await tempDir();
     const chain = await openChain(dir);
     try {
-      const view = new HeadStateView(chain, 0n);
+      const view = new HeadStateView(chain);
       let built = 0;
       const original = chain.stateAt.bind(chain);
       chain.stateAt = async (root) => {

@@ -20,7 +20,6 @@ export class HeadStateView implements EvmStateView {
 
   constructor(
     private readonly chain: EvmChain,
-    private readonly minBaseFee: bigint,
   ) {}
 
   get common() {
@@ -36,8 +35,7 @@ export class HeadStateView implements EvmStateView {
   }
 
   nextBaseFee(): bigint {
-    const fee = this.chain.headHeader.calcNextBaseFee();
-    return fee > this.minBaseFee ? fee : this.minBaseFee;
+    return this.chain.headHeader.calcNextBaseFee();
   }
 
   /** Call after the head moved. */
