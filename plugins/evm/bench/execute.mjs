@@ -38,6 +38,8 @@ for (let n = 0n; n < BigInt(NONCES); n++) {
     txs.push({ hash: bytesToHex(tx.hash()), sender, nonce: tx.nonce, gasLimit: tx.gasLimit, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas, raw: tx.serialize(), source: 'rpc', decoded: tx });
   }
 }
+// EXEC_PROFILE=file.cpuprofile profiles the execution loop only (not the set-up's signing).
+const profile = process.env.EXEC_PROFILE ? await startProfile() : undefined;
 const t = performance.now();
 let rest = txs;
 let blocks = 0;
@@ -48,9 +50,24 @@ while (rest.length) {
   blocks++;
 }
 const ms = performance.now() - t;
+if (profile) await profile(process.env.EXEC_PROFILE);
 const failed = (await Promise.all([...Array(blocks).keys()].map((i) => chain.store.block(BigInt(i + 1))))).flatMap((b) => b.stored.receipts).filter((r) => r.status !== 1).length;
 if (failed) throw new Error(`${failed} transactions failed`);
 console.log(`executed ${txs.length} ${MODE} transfers in ${blocks} blocks: ${ms.toFixed(0)} ms, ${Math.round((txs.length / ms) * 1000)} tx/s`);
 await chain.close();
 await rm(dir, { recursive: true, force: true });
 
+
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile: data } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(data));
+    session.disconnect();
+  };
+}

@@ -7,6 +7,7 @@ import { ValueEncoding, bytesToHex, createAddressFromString, equalsBytes, type A
 import { createVM, type VM } from '@ethereumjs/vm';
 import { MetisError, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
 import { createEvmCommon } from './common.js';
+import { installJumpAnalysisCache } from './vm/jump-analysis-cache.js';
 import { Mutex } from './execute/mutex.js';
 import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js';
 import { ChainBlock, ChainStore } from './storage/chain-store.js';
@@ -58,6 +59,7 @@ export class EvmChain {
 
   static async open(options: EvmChainOptions): Promise<EvmChain> {
     const common = createEvmCommon(options.chainId);
+    await installJumpAnalysisCache();
     const level = await openChainLevel(options.dir);
     try {
       const trieDb = new TrieDB(level);

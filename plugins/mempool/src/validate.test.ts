@@ -164,4 +164,28 @@ describe('the pooled transaction', () => {
     expect(h.pending).toEqual([tx]);
     await h.stop();
   });
+
+  it('recovers the sender exactly once, and later sender and hash reads cost nothing', async () => {
+    const counting = testCommon();
+    let recoveries = 0;
+    const recover = counting.customCrypto.ecrecover!;
+    counting.customCrypto.ecrecover = (...args) => {
+      recoveries++;
+      return recover(...args);
+    };
+    const state = new FakeEvmState(counting);
+    state.set(bob.address, { balance: ETH });
+    const h = await openPool({}, state);
+    const tx = await h.ingest(bob.eip1559(counting, { nonce: 0n }));
+    expect(recoveries).toBe(1);
+    const decoded = tx.decoded as ReturnType<typeof createFeeMarket1559Tx>;
+    expect(Object.isFrozen(decoded)).toBe(true);
+    // The address is pinned: the same object every time, not a fresh keccak of the public key.
+    expect(decoded.getSenderAddress()).toBe(decoded.getSenderAddress());
+    expect(decoded.getSenderAddress().toString()).toBe(bob.address);
+    expect(decoded.hash()).toBe(decoded.hash());
+    expect(decoded.verifySignature()).toBe(true);
+    expect(recoveries).toBe(1);
+    await h.stop();
+  });
 });

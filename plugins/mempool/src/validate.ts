@@ -8,7 +8,7 @@ import {
   type LegacyTx,
   type TxOptions,
 } from '@ethereumjs/tx';
-import { bytesToHex } from '@ethereumjs/util';
+import { bytesToHex, unpadBytes, type Address } from '@ethereumjs/util';
 import { MetisError, type Hex, type PooledTx, type TxSource } from '@metis/core';
 import type { EvmStateView } from '@metis/evm';
 import { decodeFailure } from './decode-failure.js';
@@ -91,6 +91,7 @@ export class TxValidator {
     }
     if (!tx.isSigned()) throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'transaction is not signed' });
     const hashBytes = tx.hash();
+    tx.cache.hash = hashBytes;
     return { tx, hash: bytesToHex(hashBytes) as Hex, hashBytes, raw };
   }
 
@@ -99,10 +100,12 @@ export class TxValidator {
    * replay protection, chain id, fee cap vs tip, block gas limit, intrinsic gas, price floor.
    */
   check({ tx, hash, hashBytes, raw }: Decoded, source: TxSource, options: { priceFloor?: boolean } = {}): Candidate {
-    // verifySignature() recovers the public key through common.customCrypto.ecrecover and caches it in
-    // tx.cache.senderPubKey (the object is frozen), so execution never recovers it again.
-    if (!tx.verifySignature()) throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'cannot recover the sender' });
-    const sender = tx.getSenderAddress().toString() as Hex;
+    // Recovers the public key once (common.customCrypto.ecrecover) and keeps it in tx.cache.senderPubKey,
+    // so neither the address below nor execution recovers it again.
+    tx.cache.senderPubKey = recoverSenderKey(tx);
+    const senderAddress = tx.getSenderAddress();
+    if (!Object.isFrozen(tx)) sealDecoded(tx, hashBytes, senderAddress);
+    const sender = senderAddress.toString() as Hex;
 
     const protectedTx = tx.type !== 0 || tx.supports(Capability.EIP155ReplayProtection);
     if (!protectedTx && !this.options.allowUnprotected && PROTECTED_SOURCES.has(source)) {
@@ -168,14 +171,38 @@ export class TxValidator {
           if (Object.keys(params).length > 0) throw new Error('the shared decode Common takes no new params');
         };
         this.decodeCommon = common;
-        this.decodeOptions = { common, params: {} };
+        this.decodeOptions = { common, params: {}, freeze: false };
       } catch {
         this.decodeCommon = base;
-        this.decodeOptions = { common: base };
+        this.decodeOptions = { common: base, freeze: false };
       }
     }
     return this.decodeOptions;
   }
+}
+
+/** The sender's public key, as `verifySignature()` checks it: recovery must succeed and be non-empty. */
+function recoverSenderKey(tx: SupportedTx): Uint8Array {
+  let key: Uint8Array;
+  try {
+    key = tx.getSenderPublicKey();
+  } catch {
+    throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'cannot recover the sender' });
+  }
+  if (unpadBytes(key).length === 0) throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'cannot recover the sender' });
+  return key;
+}
+
+/**
+ * Transactions are decoded unfrozen (`freeze: false`), so that the recovered sender can be pinned:
+ * ethereumjs recomputes `getSenderAddress()` (a pure-JS keccak of the public key) on every call, and the
+ * VM calls it for every run. Only a frozen transaction caches its hash and sender key, so this records
+ * both, pins the address, and then freezes the transaction.
+ */
+function sealDecoded(tx: SupportedTx, hash: Uint8Array, sender: Address): void {
+  tx.cache.hash = hash;
+  Object.defineProperty(tx, 'getSenderAddress', { value: () => sender });
+  Object.freeze(tx);
 }
 
 export function feesOf(tx: SupportedTx): { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } {

@@ -131,7 +131,7 @@ export function formatReceipt(block: ChainBlock, index: number): Record<string, 
   const tx = block.txs[index]!;
   const r = block.stored.receipts[index]!;
   const first = firstLogIndex(block, index);
-  const bloom = new Bloom();
+  const bloom = new Bloom(undefined, block.common); // the chain's keccak, not noble's (a hash per entry)
   for (const [address, topics] of r.logs) {
     bloom.add(address);
     for (const t of topics) bloom.add(t);

@@ -15,7 +15,7 @@ export class ChainBlock {
   constructor(
     readonly header: BlockHeader,
     readonly stored: StoredBlock,
-    private readonly common: Common,
+    readonly common: Common,
     /** The executor passes the transactions it already decoded, so reads never decode them again. */
     decoded?: TypedTransaction[],
   ) {
