@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 import type { ResolvedNodeConfig } from './config/schema.js';
 import type { EventBus, NodeEvents } from './events.js';
 import type { StageRunner } from './pipeline/stage-runner.js';
-import type { Batch, BlockTemplate, Hex, PooledTx, SealedBlock } from './types/chain.js';
+import type { Batch, BlockBody, BlockImport, BlockTemplate, Deposit, GenesisAccounts, Hex, PooledTx, SealedBlock } from './types/chain.js';
 
 /**
  * Well-known capabilities. A plugin that provides one lists its token in `provides` and registers it in
@@ -37,8 +37,20 @@ export interface ChainHead {
   block(number: bigint): Promise<SealedBlock | undefined>;
   /** The template for the block after the head. */
   nextTemplate(timestamp: bigint): BlockTemplate;
+  /** What re-executing a stored block needs (and the logs it emitted), or undefined past the head. */
+  body(number: bigint): Promise<BlockBody | undefined>;
 }
 export const CHAIN_HEAD = createToken<ChainHead>('chain-head');
+
+/**
+ * Imports blocks that were produced elsewhere (a replica deriving the chain from L1), executing each on
+ * the head exactly as given. A block that does not apply (a transaction fails to run, a deposit out of
+ * order, a wrong parent) is refused with a coded error and changes nothing. Provided by the execute plugin.
+ */
+export interface BlockImporter {
+  importBlock(block: BlockImport): Promise<SealedBlock>;
+}
+export const BLOCK_IMPORTER = createToken<BlockImporter>('block-importer');
 
 /** Block heights the settlement has made safe and final. Provided by the commit/prove plugin. */
 export interface Finality {
@@ -68,3 +80,30 @@ export interface RpcNamespace {
   readonly subscriptions?: Readonly<Record<string, RpcSubscription>>;
 }
 export const RPC_NAMESPACES = createToken<RpcNamespace>('rpc-namespaces');
+
+/**
+ * L1 deposits that blocks may credit now (confirmed on L1), in queue order. Provided by the settlement
+ * plugin; the order stage takes them before any transaction (forced inclusion).
+ */
+export interface DepositQueue {
+  /** Up to `max` deposits from queue index `from` on, contiguous; empty when none is ready. */
+  ready(from: bigint, max: number): readonly Deposit[];
+}
+export const DEPOSIT_QUEUE = createToken<DepositQueue>('deposit-queue');
+
+/**
+ * Where batch data is published, by commitment. Provided by a DA plugin (L1 calldata, IPFS, ...).
+ * `retrieve` returns only data whose keccak-256 is `expectedHash`; anything else is an error
+ * (DA_UNAVAILABLE when it cannot be fetched, DA_INVALID when what was fetched does not match).
+ */
+export interface DataAvailability {
+  /** The kind recorded in the chain's L1 registry entry: 1 = L1 calldata, 2 = IPFS. */
+  readonly kind: number;
+  readonly name: string;
+  publish(data: Uint8Array): Promise<Uint8Array>;
+  retrieve(commitment: Uint8Array, expectedHash: Hex): Promise<Uint8Array>;
+}
+export const DATA_AVAILABILITY = createToken<DataAvailability>('data-availability');
+
+/** Accounts plugins place in the genesis (see PluginDefinition.genesis); registered by the core. */
+export const GENESIS_ACCOUNTS = createToken<GenesisAccounts>('genesis-accounts');

@@ -9,6 +9,8 @@ export interface NodeEvents {
   pending: [tx: PooledTx];
   /** A batch was committed, or its status changed. */
   batch: [batch: Batch];
+  /** L1 deposits became ready for inclusion (DEPOSIT_QUEUE); the index of the last one. */
+  deposits: [lastIndex: bigint];
 }
 
 type Args<E, K extends keyof E> = E[K] extends unknown[] ? E[K] : never;

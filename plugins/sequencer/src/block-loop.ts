@@ -1,6 +1,7 @@
 import {
   MetisError,
   type ChainHead,
+  type DepositQueue,
   type EventBus,
   type Logger,
   type NodeEvents,
@@ -14,6 +15,8 @@ export interface BlockLoopDeps {
   readonly stages: StageRunner;
   readonly pool: TxPool;
   readonly chain: ChainHead;
+  /** Present when a settlement plugin feeds L1 deposits. */
+  readonly deposits?: DepositQueue;
   readonly events: EventBus<NodeEvents>;
   readonly logger: Logger;
 }
@@ -60,7 +63,12 @@ export class BlockLoop {
     this.deps = deps;
     this.state = 'running';
     if (this.blockTime === 'instant') {
-      this.unsubscribe = deps.events.on('pending', () => this.wake());
+      const offPending = deps.events.on('pending', () => this.wake());
+      const offDeposits = deps.events.on('deposits', () => this.wake());
+      this.unsubscribe = () => {
+        offPending();
+        offDeposits();
+      };
       this.wake();
     } else {
       this.schedule(this.blockTime);
@@ -107,10 +115,16 @@ export class BlockLoop {
     return job;
   }
 
-  /** Instant mode: schedule one block if transactions wait and none is scheduled, running or backing off. */
+  /** Transactions or ready deposits wait for a block. */
+  private somethingWaits(deps: BlockLoopDeps): boolean {
+    if (deps.pool.executableCount > 0) return true;
+    return (deps.deposits?.ready(deps.chain.head().depositCount, 1).length ?? 0) > 0;
+  }
+
+  /** Instant mode: schedule one block if something waits and none is scheduled, running or backing off. */
   private wake(): void {
     if (this.state !== 'running' || this.busy || this.timer || this.immediate) return;
-    if (this.deps!.pool.executableCount === 0) return;
+    if (!this.somethingWaits(this.deps!)) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
       void this.tick();
@@ -160,19 +174,20 @@ export class BlockLoop {
 
   private async produceOne(deps: BlockLoopDeps): Promise<SealedBlock | undefined> {
     const { pool, chain, stages, logger } = deps;
-    if (this.instant && pool.executableCount === 0) return undefined;
+    if (this.instant && !this.somethingWaits(deps)) return undefined;
     // The chain head owns the block rules and moves the timestamp past its parent's if needed.
     const template = chain.nextTemplate(BigInt(Math.floor(Date.now() / 1000)));
-    const order = await stages.run('order', { template, txs: [], meta: {} });
-    if (this.instant && order.txs.length === 0) return undefined;
-    const executed = await stages.run('execute', { template, txs: order.txs, dropped: [], meta: {} });
+    const order = await stages.run('order', { template, deposits: [], txs: [], meta: {} });
+    if (this.instant && order.txs.length === 0 && order.deposits.length === 0) return undefined;
+    const executed = await stages.run('execute', { template, deposits: order.deposits, txs: order.txs, dropped: [], meta: {} });
     const block = executed.block;
     if (!block) {
       throw new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason: 'the execute stage stored no block' });
     }
     await pool.onBlock(block, executed.dropped);
-    const fields = { number: block.number, hash: block.hash, txs: block.txHashes.length, dropped: executed.dropped.length };
-    if (block.txHashes.length > 0 || executed.dropped.length > 0) logger.info(fields, 'block produced');
+    const deposits = order.deposits.length;
+    const fields = { number: block.number, hash: block.hash, txs: block.txHashes.length, deposits, dropped: executed.dropped.length };
+    if (block.txHashes.length > 0 || deposits > 0 || executed.dropped.length > 0) logger.info(fields, 'block produced');
     else logger.debug(fields, 'block produced');
     return block;
   }

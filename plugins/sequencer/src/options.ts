@@ -15,6 +15,11 @@ export const sequencerOptionsSchema = z
      * leaves what does not fit in the pool. 1 = never more than the gas limits fit.
      */
     candidateGasFactor: z.number().int().min(1).max(16).default(4),
+    /**
+     * Most L1 deposits one block credits (they run before its transactions and do not count against its
+     * gas). Every ready deposit is taken, oldest first, up to this many: a backlog drains over blocks.
+     */
+    maxDepositsPerBlock: z.number().int().min(1).max(10_000).default(256),
   })
   .prefault({});
 

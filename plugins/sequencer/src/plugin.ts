@@ -1,6 +1,7 @@
 import {
   BLOCK_PRODUCER,
   CHAIN_HEAD,
+  DEPOSIT_QUEUE,
   EVENTS,
   STAGES_RUNNER,
   TX_POOL,
@@ -10,8 +11,10 @@ import { BlockLoop } from './block-loop.js';
 import { sequencerOptionsSchema } from './options.js';
 
 /**
- * The order-stage provider and the block production loop. Orders a block by taking the pool's best
- * executable transactions; produces blocks on a timer (or as soon as transactions wait, with 'instant').
+ * The order-stage provider and the block production loop. Orders a block by crediting every ready L1
+ * deposit first (forced inclusion: when a DEPOSIT_QUEUE is present, the sequencer takes them all, oldest
+ * first, before any transaction) and then the pool's best executable transactions; produces blocks on a
+ * timer (or as soon as transactions or deposits wait, with 'instant').
  */
 export const sequencer = definePlugin({
   id: 'sequencer',
@@ -23,6 +26,8 @@ export const sequencer = definePlugin({
     const { container, options } = api;
 
     api.provide('order', (ctx) => {
+      const deposits = container.tryResolve(DEPOSIT_QUEUE);
+      ctx.deposits = deposits ? [...deposits.ready(ctx.template.depositCount, options.maxDepositsPerBlock)] : [];
       const candidates = { ...ctx.template, gasLimit: ctx.template.gasLimit * BigInt(options.candidateGasFactor) };
       ctx.txs = container.resolve(TX_POOL).select(candidates, options.maxTxsPerBlock);
     });
@@ -36,6 +41,7 @@ export const sequencer = definePlugin({
         stages: container.resolve(STAGES_RUNNER),
         pool: container.resolve(TX_POOL),
         chain: container.resolve(CHAIN_HEAD),
+        deposits: container.tryResolve(DEPOSIT_QUEUE),
         events: container.resolve(EVENTS),
         logger: api.logger,
       }),

@@ -1,6 +1,7 @@
 /**
  * Every error Metis raises comes from one numbered descriptor. Tests assert `code`, never message text.
- * Ranges: 1xx core/plugins, 2xx config, 3xx stages, 4xx transactions (ingest), 5xx RPC, 6xx storage/chain, 7xx CLI.
+ * Ranges: 1xx core/plugins, 2xx config, 3xx stages, 4xx transactions (ingest), 5xx RPC, 6xx storage/chain, 7xx CLI,
+ * 8xx settlement (L1, data availability, derivation).
  * `rpcCode` is the JSON-RPC error code used when the error reaches a client.
  */
 export interface ErrorDescriptor {
@@ -78,8 +79,18 @@ export const ERRORS = d({
   GENESIS_MISMATCH: { code: 602, message: 'Data directory {dir} holds chain {stored}, config describes {configured}' },
   BLOCK_EXECUTION_FAILED: { code: 603, message: 'Block {number} could not be executed: {reason}' },
   BATCH_INVALID: { code: 604, message: 'Invalid batch {index}: {reason}' },
+  GENESIS_CONFLICT: { code: 605, message: 'Genesis account {address} is placed by both "{first}" and "{second}"' },
+  DEPOSIT_INVALID: { code: 606, message: 'Invalid deposits for block {number}: {reason}' },
   // CLI
   CLI_USAGE: { code: 701, message: '{reason}' },
+  // settlement: L1, data availability, derivation
+  DA_UNAVAILABLE: { code: 801, message: 'Batch data {commitment} is not available: {reason}' },
+  DA_INVALID: { code: 802, message: 'Batch data {commitment} does not match its commitment: {reason}' },
+  L1_RPC: { code: 803, message: 'L1 request {method} failed: {reason}' },
+  L1_TX_FAILED: { code: 804, message: 'L1 transaction {action} failed: {reason}' },
+  L1_CONTRACTS_MISSING: { code: 805, message: 'No Metis L1 contracts at {address} on the L1 ({reason})' },
+  L1_CHAIN_MISMATCH: { code: 806, message: 'The L1 registry holds chain {chainId} with {field} {onL1}, this node has {local}' },
+  DERIVATION_MISMATCH: { code: 807, message: 'Batch {index} does not re-execute to its posted state: {reason}' },
 });
 
 export type ErrorName = keyof typeof ERRORS;

@@ -10,6 +10,7 @@ import {
   LOGGER,
   NODE_CONFIG,
   RPC_NAMESPACES,
+  GENESIS_ACCOUNTS,
   STAGES_RUNNER,
   TX_POOL,
   type ChainHead,
@@ -35,6 +36,7 @@ const block = (n: bigint): SealedBlock => ({
   stateRoot: ZERO,
   gasUsed: 0n,
   txHashes: [],
+  depositCount: 0n,
 });
 
 const tx = (n: number): PooledTx => ({
@@ -128,7 +130,8 @@ const vm = definePlugin({
     const chain: ChainHead = {
       head: () => head,
       block: async (n) => (n <= head.number ? block(n) : undefined),
-      nextTemplate: (timestamp) => ({ number: head.number + 1n, parentHash: head.hash, timestamp, gasLimit: 30_000_000n }),
+      nextTemplate: (timestamp) => ({ number: head.number + 1n, parentHash: head.hash, timestamp, gasLimit: 30_000_000n, depositCount: 0n }),
+      body: async () => undefined,
     };
     api.container.factory(CHAIN_HEAD, () => chain);
     api.provide('execute', (ctx) => {
@@ -356,7 +359,38 @@ describe('createNode', () => {
     expect(node.container.all(RPC_NAMESPACES).map((n) => Object.keys(n.methods)[0])).toEqual(['a_x', 'b_x']);
   });
 
+  it('collects every plugin\'s genesis accounts before any setup, with the plugin\'s options', async () => {
+    let seenInSetup: unknown;
+    const predeploy = (id: string, address: Hex) =>
+      definePlugin({
+        id,
+        options: z.strictObject({ balance: z.bigint().default(5n) }).prefault({}),
+        genesis: (options) => ({ [address]: { balance: options.balance, code: '0x6001' } }),
+        setup: () => undefined,
+      });
+    // The reader comes first in plugin order and still sees what later plugins place.
+    const reader = oddball('reader', {}, (api) => void (seenInSetup = api.container.resolve(GENESIS_ACCOUNTS)));
+    const node = await createNode(
+      { chainId: 911, dataDir, plugins: [reader, ...fivePlugins(), predeploy('a', `0x${'AA'.repeat(20)}`)({ balance: 9n }), predeploy('b', `0x${'bb'.repeat(20)}`)()] },
+      silent(),
+    );
+    const expected = { [`0x${'aa'.repeat(20)}`]: { balance: 9n, code: '0x6001' }, [`0x${'bb'.repeat(20)}`]: { balance: 5n, code: '0x6001' } };
+    expect(node.container.resolve(GENESIS_ACCOUNTS)).toEqual(expected);
+    expect(seenInSetup).toEqual(expected);
+  });
+
   describe('rejects bad nodes', () => {
+    it('two plugins placing the same genesis address: GENESIS_CONFLICT, before setting anything up', async () => {
+      const place = (id: string, address: Hex) => definePlugin({ id, genesis: () => ({ [address]: { balance: 1n } }), setup: () => void log.push(`setup:${id}`) })();
+      const err = await rejection(
+        createNode({ chainId: 1, dataDir, plugins: [...fivePlugins(), place('x', `0x${'cd'.repeat(20)}`), place('y', `0x${'CD'.repeat(20)}`)] }, silent()),
+      );
+      expect(err.is('GENESIS_CONFLICT')).toBe(true);
+      expect(err.args).toMatchObject({ address: `0x${'cd'.repeat(20)}`, first: 'x', second: 'y' });
+      expect(log).toEqual([]);
+    });
+
+
     it('an invalid config, before setting anything up', async () => {
       const err = await rejection(createNode({ chainId: 0, dataDir, plugins: [...fivePlugins(), { not: 'a plugin' }] }, silent()));
       expect(err.is('CONFIG_INVALID')).toBe(true);

@@ -10,7 +10,8 @@ import { createLogger, type Logger } from '../logger.js';
 import { StageRunner } from '../pipeline/stage-runner.js';
 import { resolvePlugins } from '../plugins/resolve-plugins.js';
 import type { AnyPlugin, PluginApi } from '../plugins/types.js';
-import { EVENTS, LOGGER, NODE_CONFIG, STAGES_RUNNER } from '../capabilities.js';
+import { EVENTS, GENESIS_ACCOUNTS, LOGGER, NODE_CONFIG, STAGES_RUNNER } from '../capabilities.js';
+import type { GenesisAccount, Hex } from '../types/chain.js';
 
 export interface MetisNode {
   readonly config: ResolvedNodeConfig;
@@ -48,6 +49,7 @@ export async function createNode(input: unknown, options: CreateNodeOptions = {}
   const lifecycle = new Lifecycle();
   events.onError((e) => logger.error({ err: e }, 'event listener failed'));
   container.value(NODE_CONFIG, config).value(LOGGER, logger).value(EVENTS, events).value(STAGES_RUNNER, stages);
+  container.value(GENESIS_ACCOUNTS, collectGenesis(ordered, optionsOf, config));
 
   // Whatever fails while building (a setup, a capability or stage check, the seal), release what the
   // plugins set up so far: their stop hooks run, as they would for a failed start.
@@ -99,4 +101,25 @@ export async function createNode(input: unknown, options: CreateNodeOptions = {}
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),
   };
+}
+
+/** Every plugin's genesis accounts, merged; an address placed by two plugins is refused. */
+function collectGenesis(
+  plugins: readonly AnyPlugin[],
+  optionsOf: ReadonlyMap<AnyPlugin, unknown>,
+  config: ResolvedNodeConfig,
+): Readonly<Record<Hex, GenesisAccount>> {
+  const merged: Record<Hex, GenesisAccount> = {};
+  const owner = new Map<string, string>();
+  for (const plugin of plugins) {
+    const accounts = plugin.definition.genesis?.(optionsOf.get(plugin) as never, config) ?? {};
+    for (const [address, account] of Object.entries(accounts)) {
+      const key = address.toLowerCase() as Hex;
+      const first = owner.get(key);
+      if (first !== undefined) throw new MetisError('GENESIS_CONFLICT', { address: key, first, second: plugin.definition.id });
+      owner.set(key, plugin.definition.id);
+      merged[key] = account;
+    }
+  }
+  return Object.freeze(merged);
 }

@@ -1,4 +1,4 @@
-import type { Batch, BatchStatus, BlockTemplate, PooledTx, SealedBlock, TxSource } from '../types/chain.js';
+import type { Batch, BatchStatus, BlockTemplate, Deposit, PooledTx, SealedBlock, TxSource } from '../types/chain.js';
 
 export const STAGES = ['ingest', 'order', 'execute', 'commit', 'prove'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -13,9 +13,13 @@ export interface IngestContext {
   readonly meta: Record<string, unknown>;
 }
 
-/** order: one block. The provider chooses the transactions for `template`. */
+/**
+ * order: one block. The provider chooses the transactions for `template`, and the L1 deposits the block
+ * credits (from `template.depositCount` on, contiguous, in queue order) before them.
+ */
 export interface OrderContext {
   readonly template: BlockTemplate;
+  deposits: Deposit[];
   txs: PooledTx[];
   readonly meta: Record<string, unknown>;
 }
@@ -23,6 +27,8 @@ export interface OrderContext {
 /** execute: one block. The provider executes `txs` on top of the parent state and persists the block. */
 export interface ExecuteContext {
   readonly template: BlockTemplate;
+  /** Credited first, in order; the first one's index is `template.depositCount`. */
+  deposits: Deposit[];
   txs: PooledTx[];
   block?: SealedBlock;
   /** Transactions that were dropped because they failed to apply (nonce gap, out of funds at run time). */

@@ -6,6 +6,7 @@ import type { StageContexts, StageName } from '../pipeline/stages.js';
 import type { Logger } from '../logger.js';
 import type { NodeEvents, EventBus } from '../events.js';
 import type { ResolvedNodeConfig } from '../config/schema.js';
+import type { GenesisAccounts } from '../types/chain.js';
 
 export type OptionsSchema = z.ZodType;
 
@@ -49,6 +50,12 @@ export interface PluginDefinition<S extends OptionsSchema | undefined = OptionsS
   readonly options?: S;
   /** Checks across fields or against the node config, after defaults are filled in. */
   readonly check?: (options: PluginOptions<S>, config: ResolvedNodeConfig) => ConfigIssue[];
+  /**
+   * Accounts this plugin places in the genesis (predeployed contracts, system accounts). Collected from
+   * every plugin before any is set up, so the execute plugin sees them all whatever the plugin order; two
+   * plugins placing the same address is an error (GENESIS_CONFLICT).
+   */
+  readonly genesis?: (options: PluginOptions<S>, config: ResolvedNodeConfig) => GenesisAccounts;
   /**
    * Sets the plugin up. Keep heavy imports inside (`await import('./node.js')`) so listing the plugin in a
    * config stays cheap until a node is built.

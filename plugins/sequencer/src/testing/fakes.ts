@@ -7,13 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CHAIN_HEAD,
+  DEPOSIT_QUEUE,
   TX_POOL,
   createLogger,
   createNode,
   definePlugin,
   type AnyPlugin,
   type BlockTemplate,
+  type BlockBody,
   type ChainHead,
+  type Deposit,
+  type DepositQueue,
   type ExecuteContext,
   type Hex,
   type Logger,
@@ -101,8 +105,10 @@ export function testPool(pool: FakePool): AnyPlugin {
  */
 export class FakeChain implements ChainHead {
   readonly blocks: SealedBlock[] = [
-    { number: 0n, hash: hex32('b', 0n), parentHash: hex32('0', 0n), timestamp: 0n, stateRoot: hex32('a', 0n), gasUsed: 0n, txHashes: [] },
+    { number: 0n, hash: hex32('b', 0n), parentHash: hex32('0', 0n), timestamp: 0n, stateRoot: hex32('a', 0n), gasUsed: 0n, txHashes: [], depositCount: 0n },
   ];
+  /** The deposits each executed block credited, by block number. */
+  readonly credited = new Map<bigint, readonly Deposit[]>();
   /** Runs at the start of every execution; may throw or wait. */
   hook?: (ctx: ExecuteContext) => Promise<void> | void;
   /** Transactions for which this is true are dropped instead of included. */
@@ -126,7 +132,14 @@ export class FakeChain implements ChainHead {
       parentHash: head.hash,
       timestamp: timestamp > head.timestamp ? timestamp : head.timestamp + 1n,
       gasLimit: 30_000_000n,
+      depositCount: head.depositCount,
     };
+  }
+
+  async body(number: bigint): Promise<BlockBody | undefined> {
+    const b = this.blocks[Number(number)];
+    if (!b) return undefined;
+    return { number, timestamp: b.timestamp, gasLimit: 30_000_000n, coinbase: `0x${'0'.repeat(40)}`, deposits: this.credited.get(number) ?? [], txs: [], logs: [] };
   }
 
   async execute(ctx: ExecuteContext, emit: (block: SealedBlock) => void): Promise<void> {
@@ -142,6 +155,10 @@ export class FakeChain implements ChainHead {
       const included = ctx.txs.filter((t) => !this.drop(t));
       ctx.dropped.push(...ctx.txs.filter((t) => this.drop(t)));
       const number = ctx.template.number;
+      ctx.deposits.forEach((d, i) => {
+        if (d.index !== ctx.template.depositCount + BigInt(i)) throw new Error(`deposit ${d.index} out of order`);
+      });
+      this.credited.set(number, [...ctx.deposits]);
       const block: SealedBlock = {
         number,
         hash: hex32('b', number),
@@ -150,6 +167,7 @@ export class FakeChain implements ChainHead {
         stateRoot: hex32('a', number),
         gasUsed: 21_000n * BigInt(included.length),
         txHashes: included.map((t) => t.hash),
+        depositCount: ctx.template.depositCount + BigInt(ctx.deposits.length),
       };
       this.blocks.push(block);
       ctx.block = block;
@@ -168,6 +186,36 @@ export function testChain(chain: FakeChain): AnyPlugin {
     setup(api) {
       api.container.value(CHAIN_HEAD, chain);
       api.provide('execute', (ctx) => chain.execute(ctx, (block) => api.events.emit('block', block)));
+    },
+  })();
+}
+
+export function makeDeposit(index: bigint): Deposit {
+  return { index, l1Block: 100n + index, from: `0x${'1'.repeat(40)}`, to: `0x${'2'.repeat(40)}`, l1Token: `0x${'0'.repeat(40)}`, amount: 1000n + index, tokenMeta: '0x' };
+}
+
+/** An L1 deposit queue in memory: `add()` queues the next deposit and emits `deposits`. */
+export class FakeDepositQueue implements DepositQueue {
+  readonly queued: Deposit[] = [];
+  emit?: (lastIndex: bigint) => void;
+
+  add(count = 1): void {
+    for (let i = 0; i < count; i++) this.queued.push(makeDeposit(BigInt(this.queued.length)));
+    this.emit?.(BigInt(this.queued.length - 1));
+  }
+
+  ready(from: bigint, max: number): readonly Deposit[] {
+    return this.queued.slice(Number(from), Number(from) + max);
+  }
+}
+
+export function testDeposits(queue: FakeDepositQueue): AnyPlugin {
+  return definePlugin({
+    id: 'test-deposits',
+    provides: [DEPOSIT_QUEUE],
+    setup(api) {
+      queue.emit = (last) => api.events.emit('deposits', last);
+      api.container.value(DEPOSIT_QUEUE, queue);
     },
   })();
 }
