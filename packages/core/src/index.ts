@@ -15,6 +15,7 @@ export {
   type ProveContext,
 } from './pipeline/stages.js';
 export { StageRunner } from './pipeline/stage-runner.js';
+export { Batcher, type BatcherOptions, type BatcherDeps, type BatchProgress } from './pipeline/batcher.js';
 export { definePlugin } from './plugins/define-plugin.js';
 export { resolvePlugins } from './plugins/resolve-plugins.js';
 export type {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { CHAIN_HEAD, FINALITY, STAGES_RUNNER, type PluginApi } from '@metis/core';
+import { Batcher, CHAIN_HEAD, FINALITY, STAGES_RUNNER, type PluginApi } from '@metis/core';
 import { BatchStore } from './batch-store.js';
-import { Batcher } from './batcher.js';
 import type { LocalSettlementOptions } from './options.js';
 import { LocalSettlement } from './settlement.js';
 

@@ -1,4 +1,8 @@
-import type { Batch, ChainHead, EventBus, Logger, NodeEvents, SealedBlock, StageRunner } from '@metis/core';
+import type { ChainHead } from '../capabilities.js';
+import type { EventBus, NodeEvents } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { Batch, SealedBlock } from '../types/chain.js';
+import type { StageRunner } from './stage-runner.js';
 
 export interface BatcherOptions {
   readonly batchSize: number;
