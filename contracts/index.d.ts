@@ -67,7 +67,27 @@ export interface ContractArtifact {
 }
 
 /** Contracts under contracts/src; any other name is looked up too. */
-export type ContractName = 'MetisTestToken' | 'Reverter';
+export type ContractName =
+  | 'ChainRegistry'
+  | 'BondManager'
+  | 'DataInbox'
+  | 'BatchInbox'
+  | 'Bridge'
+  | 'L2Bridge'
+  | 'MessagePasser'
+  | 'BridgedToken'
+  | 'MetisTestToken'
+  | 'Reverter';
+
+/**
+ * Fixed L2 addresses (contracts/src/l2/Predeploys.sol): the L2 genesis holds the runtime code of L2Bridge and
+ * MessagePasser there, and the node applies L1 deposits as calls from the system caller.
+ */
+export declare const PREDEPLOYS: {
+  readonly L2_BRIDGE: '0x4200000000000000000000000000000000000010';
+  readonly MESSAGE_PASSER: '0x4200000000000000000000000000000000000016';
+  readonly SYSTEM_CALLER: '0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001';
+};
 
 /** Absolute path of the artifacts folder (with a trailing separator). */
 export declare const artifactsDir: string;

@@ -2,6 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Fixed L2 addresses (contracts/src/l2/Predeploys.sol): the L2 genesis holds the runtime code of L2Bridge and
+ * MessagePasser there, and the node applies L1 deposits as calls from the system caller.
+ */
+export const PREDEPLOYS = Object.freeze({
+  L2_BRIDGE: '0x4200000000000000000000000000000000000010',
+  MESSAGE_PASSER: '0x4200000000000000000000000000000000000016',
+  SYSTEM_CALLER: '0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001',
+});
+
 /** Absolute path of the artifacts folder. */
 export const artifactsDir = fileURLToPath(new URL('./artifacts/', import.meta.url));
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Interface } from 'ethers';
+import { Interface, getAddress } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, artifactsDir, loadArtifact, type ContractArtifact } from '@metis/contracts';
+import { PREDEPLOYS, artifactPath, artifactsDir, loadArtifact, type ContractArtifact } from '@metis/contracts';
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('../scripts/compile.mjs', import.meta.url));
@@ -115,6 +115,13 @@ describe('artifacts', () => {
       expect(artifactPath(name)).toBe(join(artifactsDir, `${name}.json`));
     });
   }
+
+  it('PREDEPLOYS are the checksummed addresses of Predeploys.sol', () => {
+    const source = readFileSync(fileURLToPath(new URL('../src/l2/Predeploys.sol', import.meta.url)), 'utf8');
+    const inSolidity = Object.fromEntries([...source.matchAll(/address internal constant (\w+) = (0x[0-9a-fA-F]{40});/g)].map((m) => [m[1], m[2]]));
+    expect(inSolidity).toEqual({ ...PREDEPLOYS });
+    for (const address of Object.values(PREDEPLOYS)) expect(getAddress(address)).toBe(address);
+  });
 
   it('loadArtifact caches and rejects unknown or malformed names', () => {
     expect(loadArtifact('Reverter')).toBe(loadArtifact('Reverter'));

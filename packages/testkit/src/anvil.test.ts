@@ -1,0 +1,46 @@
+import { createConnection } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { startAnvil } from './anvil.js';
+import { call } from './json-rpc.js';
+
+const portOpen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+describe('startAnvil', () => {
+  it('starts on 127.0.0.1 with the chain id asked for, mines on interval, and stops', async () => {
+    const anvil = await startAnvil({ chainId: 4242, blockTime: 1 });
+    try {
+      expect(anvil.url).toBe(`http://127.0.0.1:${anvil.port}`);
+      expect(anvil.pid).toBeGreaterThan(0);
+      expect(Number(await call(anvil.url, 'eth_chainId'))).toBe(4242);
+      const first = Number(await call(anvil.url, 'eth_blockNumber'));
+      await new Promise((r) => setTimeout(r, 2_200));
+      expect(Number(await call(anvil.url, 'eth_blockNumber'))).toBeGreaterThan(first);
+    } finally {
+      await anvil.stop();
+    }
+    expect(anvil.process.exitCode !== null || anvil.process.signalCode !== null).toBe(true);
+    expect(await portOpen(anvil.port)).toBe(false);
+    await anvil.stop(); // idempotent
+  });
+
+  it('automines by default: a transaction is in a block as soon as it is sent', async () => {
+    const anvil = await startAnvil();
+    try {
+      expect(Number(await call(anvil.url, 'eth_chainId'))).toBe(31337);
+      const [from] = (await call(anvil.url, 'eth_accounts')) as string[];
+      const hash = await call(anvil.url, 'eth_sendTransaction', [{ from, to: from, value: '0x1' }]);
+      const receipt = await call(anvil.url, 'eth_getTransactionReceipt', [hash]);
+      expect(receipt.status).toBe('0x1');
+    } finally {
+      await anvil.stop();
+    }
+  });
+});

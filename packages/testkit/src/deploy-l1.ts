@@ -1,0 +1,112 @@
+import { Contract, ContractFactory, id, type Signer } from 'ethers';
+import { loadArtifact } from '@metis/contracts';
+
+/** DA kinds of ChainConfig.daKind (any non-zero value is accepted; these are the known ones). */
+export const DA_KIND = { L1_CALLDATA: 1, IPFS: 2 } as const;
+
+/** The roles of the settlement contracts, as their `SLASHER_ROLE()` / `CHALLENGER_ROLE()` return them. */
+export const SLASHER_ROLE = id('SLASHER_ROLE');
+export const CHALLENGER_ROLE = id('CHALLENGER_ROLE');
+
+/** ChainRegistry.ChainConfig. */
+export interface ChainConfig {
+  owner: string;
+  sequencer: string;
+  proposer: string;
+  /** Seconds. */
+  challengeWindow: bigint | number;
+  /** Wei. */
+  minBond: bigint;
+  daKind: number;
+  genesisStateRoot: string;
+  /** L1 blocks. */
+  inclusionWindow: bigint | number;
+}
+
+export interface DeployL1Options {
+  /** BondManager's unbonding delay in seconds: at least the longest challenge window of the chains served. */
+  unbondingDelay: bigint | number;
+  /** Receives slashed bonds (minus rewards); the signer's address by default. */
+  treasury?: string;
+  /** Accounts granted SLASHER_ROLE on the BondManager (the signer is its admin). */
+  slashers?: readonly string[];
+  /** Accounts granted CHALLENGER_ROLE on the BatchInbox (the signer is its admin). */
+  challengers?: readonly string[];
+}
+
+export interface L1Addresses {
+  chainRegistry: string;
+  bondManager: string;
+  bridge: string;
+  batchInbox: string;
+  dataInbox: string;
+}
+
+export interface L1Deployment {
+  addresses: L1Addresses;
+  /** Contract instances connected to the deploying signer. */
+  chainRegistry: Contract;
+  bondManager: Contract;
+  bridge: Contract;
+  batchInbox: Contract;
+  dataInbox: Contract;
+  /** The L1 block of the first deployment transaction: scan logs from here. */
+  startBlock: number;
+}
+
+async function deploy(signer: Signer, name: string, args: unknown[] = []): Promise<{ contract: Contract; block: number }> {
+  const { abi, bytecode } = loadArtifact(name);
+  const deployed = await new ContractFactory(abi as never, bytecode, signer).deploy(...args);
+  const receipt = await deployed.deploymentTransaction()!.wait();
+  if (!receipt || receipt.status !== 1) throw new Error(`deploying ${name} failed`);
+  const address = await deployed.getAddress();
+  return { contract: new Contract(address, abi as never, signer), block: receipt.blockNumber };
+}
+
+async function send(what: string, tx: Promise<{ wait(): Promise<{ status: number | null } | null> }>): Promise<void> {
+  const receipt = await (await tx).wait();
+  if (!receipt || receipt.status !== 1) throw new Error(`${what} failed`);
+}
+
+/**
+ * Deploys and wires the L1 settlement contracts, one transaction at a time from `signer`:
+ * ChainRegistry, BondManager(registry, unbondingDelay, treasury), Bridge(registry),
+ * BatchInbox(registry, bonds, bridge), then `bridge.initialize(batchInbox)` (the one-time setter that closes the
+ * Bridge <-> BatchInbox cycle; it checks that the inbox points back at the bridge), DataInbox, and the roles.
+ */
+export async function deployL1(signer: Signer, options: DeployL1Options): Promise<L1Deployment> {
+  const treasury = options.treasury ?? (await signer.getAddress());
+  const registry = await deploy(signer, 'ChainRegistry');
+  const registryAddress = await registry.contract.getAddress();
+  const bonds = await deploy(signer, 'BondManager', [registryAddress, options.unbondingDelay, treasury]);
+  const bondsAddress = await bonds.contract.getAddress();
+  const bridge = await deploy(signer, 'Bridge', [registryAddress]);
+  const bridgeAddress = await bridge.contract.getAddress();
+  const inbox = await deploy(signer, 'BatchInbox', [registryAddress, bondsAddress, bridgeAddress]);
+  const inboxAddress = await inbox.contract.getAddress();
+  await send('Bridge.initialize', bridge.contract.getFunction('initialize')(inboxAddress));
+  const dataInbox = await deploy(signer, 'DataInbox');
+
+  for (const account of options.slashers ?? []) {
+    await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, account));
+  }
+  for (const account of options.challengers ?? []) {
+    await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, account));
+  }
+
+  return {
+    addresses: {
+      chainRegistry: registryAddress,
+      bondManager: bondsAddress,
+      bridge: bridgeAddress,
+      batchInbox: inboxAddress,
+      dataInbox: await dataInbox.contract.getAddress(),
+    },
+    chainRegistry: registry.contract,
+    bondManager: bonds.contract,
+    bridge: bridge.contract,
+    batchInbox: inbox.contract,
+    dataInbox: dataInbox.contract,
+    startBlock: registry.block,
+  };
+}
