@@ -5,8 +5,10 @@ import { Caches, type MerkleStateManager } from '@ethereumjs/statemanager';
 import { CachedMerkleStateManager } from './state/cached-state-manager.js';
 import { ValueEncoding, bytesToHex, createAddressFromString, equalsBytes, type Address } from '@ethereumjs/util';
 import { createVM, type VM } from '@ethereumjs/vm';
-import { MetisError, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
+import { MetisError, type BlockBody, type BlockLog, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
 import { createEvmCommon } from './common.js';
+import { DEFAULT_DEPOSIT_GAS_LIMIT, L2_BRIDGE, SYSTEM_CALLER } from './constants.js';
+import type { DepositConfig } from './execute/deposits.js';
 import { installJumpAnalysisCache } from './vm/jump-analysis-cache.js';
 import { Mutex } from './execute/mutex.js';
 import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js';
@@ -21,6 +23,8 @@ export interface EvmChainOptions {
   readonly genesis: GenesisSpec;
   readonly coinbase: Hex;
   readonly logger: Logger;
+  /** Where L1 deposits execute; defaults: L2_BRIDGE, SYSTEM_CALLER, 5,000,000 gas. */
+  readonly deposits?: Partial<{ bridge: Hex; systemCaller: Hex; gasLimit: bigint }>;
 }
 
 /** Trie node cache (entries) of the chain's trie database. */
@@ -35,6 +39,32 @@ export function sealed(block: ChainBlock): SealedBlock {
     stateRoot: bytesToHex(block.header.stateRoot) as Hex,
     gasUsed: block.header.gasUsed,
     txHashes: block.stored.txs.map((_, i) => block.txHash(i)),
+    depositCount: block.depositCount,
+  };
+}
+
+/**
+ * What re-executing a stored block needs, and every log it emitted in block order. Logs emitted by the
+ * block's deposits come first and carry `txIndex: -1` (they belong to no transaction).
+ */
+export function blockBody(block: ChainBlock): BlockBody {
+  const logs: BlockLog[] = [];
+  for (const { log, origin } of block.logs()) {
+    logs.push({
+      address: bytesToHex(log[0]) as Hex,
+      topics: log[1].map((t) => bytesToHex(t) as Hex),
+      data: bytesToHex(log[2]) as Hex,
+      txIndex: origin.kind === 'tx' ? origin.index : -1,
+    });
+  }
+  return {
+    number: block.number,
+    timestamp: block.header.timestamp,
+    gasLimit: block.header.gasLimit,
+    coinbase: block.header.coinbase.toString() as Hex,
+    deposits: block.stored.deposits.map((d) => d.deposit),
+    txs: block.stored.txs,
+    logs,
   };
 }
 
@@ -55,6 +85,7 @@ export class EvmChain {
     readonly store: ChainStore,
     readonly coinbase: Address,
     readonly logger: Logger,
+    readonly depositConfig: DepositConfig,
   ) {}
 
   static async open(options: EvmChainOptions): Promise<EvmChain> {
@@ -85,7 +116,12 @@ export class EvmChain {
       };
       const vm = await createVM({ common, stateManager: state, blockchain });
       const coinbase = createAddressFromString(options.coinbase);
-      const chain = new EvmChain(common, level, trieDb, state, vm, store, coinbase, options.logger);
+      const depositConfig: DepositConfig = {
+        bridge: createAddressFromString(options.deposits?.bridge ?? L2_BRIDGE),
+        systemCaller: createAddressFromString(options.deposits?.systemCaller ?? SYSTEM_CALLER),
+        gasLimit: options.deposits?.gasLimit ?? DEFAULT_DEPOSIT_GAS_LIMIT,
+      };
+      const chain = new EvmChain(common, level, trieDb, state, vm, store, coinbase, options.logger, depositConfig);
       await chain.loadOrCreateGenesis(options);
       return chain;
     } catch (e) {
@@ -95,7 +131,7 @@ export class EvmChain {
   }
 
   private async loadOrCreateGenesis(options: EvmChainOptions): Promise<void> {
-    const fingerprint = genesisFingerprint(options.chainId, options.genesis);
+    const fingerprint = genesisFingerprint(options.chainId, options.genesis, this.depositConfig);
     const stored = await this.store.genesisMarker();
     const headNumber = await this.store.headNumber();
     if (stored && headNumber !== undefined) {
@@ -109,7 +145,7 @@ export class EvmChain {
       return;
     }
     const header = await applyGenesis(this.common, this.state, options.genesis);
-    const storedBlock = { header: header.serialize(), txs: [], receipts: [], senders: [] };
+    const storedBlock = { header: header.serialize(), txs: [], receipts: [], senders: [], deposits: [] };
     const ops = [...this.trieDb.drain(), ...this.store.blockOps(header, storedBlock, []), { type: 'put' as const, key: keys.genesis, value: fingerprint }];
     await this.store.write(ops);
     this.headBlock = (await this.store.block(0n))!;
@@ -136,6 +172,7 @@ export class EvmChain {
       parentHash: this.headBlock.hash,
       timestamp: timestamp > parent.timestamp ? timestamp : parent.timestamp + 1n,
       gasLimit: parent.gasLimit,
+      depositCount: this.headBlock.depositCount,
     };
   }
 

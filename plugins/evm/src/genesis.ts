@@ -3,7 +3,8 @@ import type { Common } from '@ethereumjs/common';
 import type { MerkleStateManager } from '@ethereumjs/statemanager';
 import { createHash } from 'node:crypto';
 import { Account, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
-import type { Hex } from '@metis/core';
+import { MetisError, type GenesisAccounts, type Hex } from '@metis/core';
+import type { DepositConfig } from './execute/deposits.js';
 
 export interface GenesisAccount {
   readonly balance: bigint;
@@ -46,9 +47,51 @@ export async function applyGenesis(common: Common, state: MerkleStateManager, sp
   );
 }
 
-/** A fingerprint of the chain id and genesis, stored with the data so a changed config is caught. */
-export function genesisFingerprint(chainId: bigint, spec: GenesisSpec): Uint8Array {
-  const alloc = Object.fromEntries(Object.entries(spec.alloc).sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase())));
-  const canonical = JSON.stringify({ chainId, ...spec, alloc }, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+/**
+ * The genesis allocation: the evm plugin's `genesis.alloc` option plus the accounts other plugins place
+ * (GENESIS_ACCOUNTS: predeploys, system accounts), keyed by lower-case address. An address placed twice
+ * is GENESIS_CONFLICT.
+ */
+export function mergeGenesisAlloc(
+  fromOptions: Readonly<Record<string, GenesisAccount>>,
+  fromPlugins: GenesisAccounts = {},
+): Record<Hex, GenesisAccount> {
+  const merged: Record<Hex, GenesisAccount> = {};
+  const owner = new Map<string, string>();
+  const place = (address: string, account: GenesisAccount, by: string): void => {
+    const key = address.toLowerCase() as Hex;
+    const first = owner.get(key);
+    if (first !== undefined) throw new MetisError('GENESIS_CONFLICT', { address: key, first, second: by });
+    owner.set(key, by);
+    merged[key] = account;
+  };
+  for (const [address, account] of Object.entries(fromOptions)) place(address, account, 'evm (genesis.alloc)');
+  for (const [address, account] of Object.entries(fromPlugins)) {
+    place(address, { ...account, balance: account.balance ?? 0n }, 'a plugin genesis hook');
+  }
+  return merged;
+}
+
+/** Bump when the stored block format or the block rules change: older data directories are refused. */
+const CHAIN_FORMAT = 2;
+
+/**
+ * A fingerprint of the chain id, the genesis (alloc from every source) and the rules deposits execute
+ * under, stored with the data so a changed config is caught (GENESIS_MISMATCH).
+ */
+export function genesisFingerprint(chainId: bigint, spec: GenesisSpec, deposits?: DepositConfig): Uint8Array {
+  const alloc = Object.fromEntries(
+    Object.entries(spec.alloc)
+      .map(([address, account]) => [address.toLowerCase(), account] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  const rules = deposits && {
+    bridge: deposits.bridge.toString(),
+    systemCaller: deposits.systemCaller.toString(),
+    gasLimit: deposits.gasLimit,
+  };
+  const canonical = JSON.stringify({ format: CHAIN_FORMAT, chainId, ...spec, alloc, deposits: rules }, (_, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? v.toLowerCase() : v,
+  );
   return new Uint8Array(createHash('sha256').update(canonical).digest());
 }

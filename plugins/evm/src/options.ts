@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DEPOSIT_GAS_LIMIT, L2_BRIDGE, SYSTEM_CALLER } from './constants.js';
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, 'expected 0x-prefixed hex');
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte 0x address');
@@ -35,6 +36,12 @@ export const evmOptionsSchema = z.object({
   maxLogResults: z.number().int().positive().default(10_000),
   /** eth_feeHistory: most blocks per request. */
   maxFeeHistory: z.number().int().positive().default(1024),
+  /** L1 deposits are `finalizeDeposit` calls to this contract (the L2 bridge predeploy). */
+  l2Bridge: address.default(L2_BRIDGE),
+  /** The caller of deposit calls: no key exists for it; native deposits are minted to it first. */
+  systemCaller: address.default(SYSTEM_CALLER),
+  /** Gas each deposit call gets; a deposit that runs out is consumed and credits nothing. */
+  depositGasLimit: quantity.refine((v) => v >= 21_000n && v <= 1_000_000_000n, 'between 21000 and 1e9').default(DEFAULT_DEPOSIT_GAS_LIMIT),
 });
 
 export type EvmOptions = z.output<typeof evmOptionsSchema>;

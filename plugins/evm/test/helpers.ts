@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFeeMarket1559Tx, type TypedTransaction } from '@ethereumjs/tx';
 import { bytesToHex, createAddressFromPrivateKey, hexToBytes } from '@ethereumjs/util';
-import { createLogger, type Hex, type PooledTx } from '@metis/core';
-import { EvmChain } from '../src/chain.js';
+import { createLogger, type Deposit, type Hex, type PooledTx } from '@metis/core';
+import { EvmChain, type EvmChainOptions } from '../src/chain.js';
+import { NATIVE_TOKEN } from '../src/constants.js';
 import type { GenesisSpec } from '../src/genesis.js';
 
 export const KEYS = [
@@ -28,9 +29,18 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export function openChain(dir: string, spec = genesis()): Promise<EvmChain> {
-  return EvmChain.open({ dir, chainId: 1337n, genesis: spec, coinbase: `0x${'00'.repeat(20)}`, logger: createLogger({ level: 'silent' }) });
+export function openChain(dir: string, spec = genesis(), extra: Partial<EvmChainOptions> = {}): Promise<EvmChain> {
+  return EvmChain.open({ dir, chainId: 1337n, genesis: spec, coinbase: `0x${'00'.repeat(20)}`, logger: createLogger({ level: 'silent' }), ...extra });
 }
+
+/** A native-coin deposit of `amount` to `to` (override any field). */
+export function deposit(index: bigint, to: Hex, amount: bigint, extra: Partial<Deposit> = {}): Deposit {
+  return { index, l1Block: 100n + index, from: `0x${'11'.repeat(20)}`, to, l1Token: NATIVE_TOKEN, amount, tokenMeta: '0x', ...extra };
+}
+
+/** tokenMeta that makes the DepositRecorder test contract revert / run out of gas. */
+export const REVERT_META = `0x${Buffer.from('revert').toString('hex')}` as Hex;
+export const BURN_META = `0x${Buffer.from('burn').toString('hex')}` as Hex;
 
 export function transfer(chain: EvmChain, key: Hex, nonce: bigint, to: Hex, value: bigint, extra: Partial<{ data: Hex; gasLimit: bigint; to: Hex | undefined }> = {}): TypedTransaction {
   return createFeeMarket1559Tx(

@@ -1,12 +1,13 @@
 import { createBlock, createBlockHeader } from '@ethereumjs/block';
 import type { TypedTransaction } from '@ethereumjs/tx';
-import type { Address } from '@ethereumjs/util';
-import { runTx, type RunTxResult } from '@ethereumjs/vm';
-import { MetisError, type BlockTemplate, type PooledTx, type SealedBlock } from '@metis/core';
+import { bytesToHex, type Address } from '@ethereumjs/util';
+import { Bloom, runTx, type RunTxResult } from '@ethereumjs/vm';
+import { MetisError, type BlockTemplate, type Deposit, type PooledTx, type SealedBlock } from '@metis/core';
 import { sealed, type EvmChain } from '../chain.js';
-import type { StoredReceipt } from '../storage/block-codec.js';
+import type { StoredDeposit, StoredReceipt } from '../storage/block-codec.js';
 import { ChainBlock } from '../storage/chain-store.js';
-import { headerData } from './header.js';
+import { runDeposit, validateDeposits } from './deposits.js';
+import { headerData, type BlockFrame } from './header.js';
 import { blockRoots, storedLogs } from './receipts.js';
 
 /** Below this much gas left, no transaction fits. */
@@ -19,82 +20,180 @@ export interface ExecutedBlock {
   readonly dropped: PooledTx[];
 }
 
+/** A transaction to run, with its sender already recovered. */
+export interface BlockTx {
+  readonly tx: TypedTransaction;
+  readonly sender: Address;
+  /** Set when it came from the pool (production): reported back in `dropped` if it cannot apply. */
+  readonly pooled?: PooledTx;
+}
+
 /**
- * Executes one block on top of the head: one state checkpoint for the whole block (never buildBlock,
- * which is quadratic), `runTx` per transaction, then the block, its receipts, indexes, the new state and
- * the head pointer in ONE atomic LevelDB batch. On any failure the state goes back to the parent root.
+ * How a block is run. `produce`: a transaction that does not fit is left for a later block and one that
+ * fails to apply is dropped. `import`: the block is taken exactly as given, and any transaction that does
+ * not fit or apply refuses the whole block with `fail`.
  */
-export function executeBlock(chain: EvmChain, template: BlockTemplate, txs: readonly PooledTx[]): Promise<ExecutedBlock> {
+export interface RunMode {
+  readonly kind: 'produce' | 'import';
+  readonly fail: (reason: string) => MetisError;
+}
+
+/**
+ * Executes one block on top of the head: the L1 deposits first (system calls, see runDeposit), then the
+ * transactions, under one state checkpoint for the whole block (never buildBlock, which is quadratic),
+ * `runTx` per transaction, then the block, its receipts, indexes, the new state and the head pointer in
+ * ONE atomic LevelDB batch. On any failure the state goes back to the parent root.
+ *
+ * `deposits` must be contiguous from `template.depositCount` (the head's count), else DEPOSIT_INVALID.
+ */
+export function executeBlock(
+  chain: EvmChain,
+  template: BlockTemplate,
+  txs: readonly PooledTx[],
+  deposits: readonly Deposit[] = [],
+): Promise<ExecutedBlock> {
   return chain.exclusive(async () => {
-    const parent = chain.headHeader;
-    if (template.number !== parent.number + 1n || template.parentHash !== chain.head.hash) {
+    const head = chain.head;
+    if (template.number !== head.number + 1n || template.parentHash !== head.hash) {
       throw new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason: 'template does not extend the head' });
     }
-    const data = headerData(template, parent, chain.coinbase);
-    const env = createBlock({ header: data }, { common: chain.common, skipConsensusFormatValidation: true });
-    const included: TypedTransaction[] = [];
-    const senders: Address[] = [];
-    const results: RunTxResult[] = [];
-    const dropped: PooledTx[] = [];
-    let gasUsed = 0n;
-    const vm = chain.vm;
-    await vm.evm.journal.checkpoint();
-    try {
-      // A sender whose transaction was skipped or dropped has its later nonces skipped too: they stay in
-      // the pool (they would fail on the nonce here, but are valid once the gap is filled).
-      const held = new Set<string>();
-      for (const pooled of txs) {
-        if (template.gasLimit - gasUsed < MIN_TX_GAS) break;
-        if (held.has(pooled.sender)) continue;
-        const tx = pooled.decoded as TypedTransaction;
-        if (tx.gasLimit > template.gasLimit - gasUsed) {
-          held.add(pooled.sender); // no room in this block; stays in the pool for the next one
-          continue;
-        }
-        let result: RunTxResult;
-        try {
-          result = await runTx(vm, { tx, block: env, blockGasUsed: gasUsed, skipHardForkValidation: true });
-        } catch (e) {
-          chain.logger.debug({ tx: pooled.hash, err: (e as Error).message }, 'transaction dropped');
-          held.add(pooled.sender);
-          dropped.push(pooled);
-          continue;
-        }
-        gasUsed = result.receipt.cumulativeBlockGasUsed;
-        included.push(tx);
-        senders.push(tx.getSenderAddress());
-        results.push(result);
-      }
-      await vm.evm.journal.commit();
-    } catch (e) {
-      await vm.evm.journal.revert();
-      throw e;
+    if (template.timestamp <= head.header.timestamp) {
+      throw new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason: "timestamp is not after the parent's" });
     }
-    try {
-      const stateRoot = await chain.state.getStateRoot();
-      const roots = blockRoots(included, results);
-      const header = createBlockHeader(
-        { ...data, ...roots, stateRoot, gasUsed },
-        { common: chain.common, skipConsensusFormatValidation: true },
-      );
-      const receipts: StoredReceipt[] = results.map((r) => ({
-        status: (r.receipt as { status?: 0 | 1 }).status ?? (r.execResult.exceptionError ? 0 : 1),
-        cumulativeGasUsed: r.receipt.cumulativeBlockGasUsed,
-        gasUsed: r.totalGasSpent,
-        logs: storedLogs(r),
-        contractAddress: r.createdAddress?.bytes,
-      }));
-      const stored = { header: header.serialize(), txs: included.map((t) => t.serialize()), receipts, senders: senders.map((s) => s.bytes) };
-      const txHashes = included.map((t) => t.hash());
-      const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, txHashes)];
-      await chain.store.write(ops);
-      const chainBlock = new ChainBlock(header, stored, chain.common, included);
-      chain.setHead(chainBlock);
-      return { block: sealed(chainBlock), chainBlock, dropped };
-    } catch (e) {
-      chain.trieDb.discard();
-      await chain.state.setStateRoot(parent.stateRoot, true);
-      throw new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason: (e as Error).message }, { cause: e });
+    if (template.depositCount !== head.depositCount) {
+      throw new MetisError('DEPOSIT_INVALID', {
+        number: template.number,
+        reason: `the template starts at deposit ${template.depositCount}, the head has consumed ${head.depositCount}`,
+      });
     }
+    const credited = validateDeposits(deposits, head.depositCount, template.number);
+    const frame: BlockFrame = {
+      number: template.number,
+      parentHash: template.parentHash,
+      timestamp: template.timestamp,
+      gasLimit: template.gasLimit,
+      coinbase: chain.coinbase,
+      depositCount: head.depositCount + BigInt(credited.length),
+    };
+    const blockTxs = txs.map((pooled): BlockTx => {
+      const tx = pooled.decoded as TypedTransaction;
+      return { tx, sender: tx.getSenderAddress(), pooled };
+    });
+    const mode: RunMode = {
+      kind: 'produce',
+      fail: (reason) => new MetisError('BLOCK_EXECUTION_FAILED', { number: template.number, reason }),
+    };
+    return runBlock(chain, frame, credited, blockTxs, mode);
   });
+}
+
+/**
+ * Runs and stores a block on the head. The caller holds the chain's lock and has checked that `frame`
+ * extends the head and that `deposits` are valid and contiguous from the head's count.
+ */
+export async function runBlock(
+  chain: EvmChain,
+  frame: BlockFrame,
+  deposits: readonly Deposit[],
+  txs: readonly BlockTx[],
+  mode: RunMode,
+): Promise<ExecutedBlock> {
+  const parent = chain.headHeader;
+  const data = headerData(frame, parent);
+  const env = createBlock({ header: data }, { common: chain.common, skipConsensusFormatValidation: true });
+  const credited: StoredDeposit[] = [];
+  const included: TypedTransaction[] = [];
+  const senders: Address[] = [];
+  const results: RunTxResult[] = [];
+  const dropped: PooledTx[] = [];
+  const strict = mode.kind === 'import';
+  let gasUsed = 0n;
+  const vm = chain.vm;
+  await vm.evm.journal.checkpoint();
+  try {
+    for (const deposit of deposits) {
+      let outcome;
+      try {
+        outcome = await runDeposit(vm, env, deposit, chain.depositConfig);
+      } catch (e) {
+        throw mode.fail(`deposit ${deposit.index} could not be executed: ${(e as Error).message}`);
+      }
+      if (outcome.status === 0) {
+        chain.logger.warn({ block: frame.number, deposit: deposit.index, error: outcome.error }, 'deposit failed: nothing credited');
+      }
+      credited.push({ deposit, status: outcome.status, gasUsed: outcome.gasUsed, logs: outcome.logs });
+    }
+    // A sender whose transaction was skipped or dropped has its later nonces skipped too: they stay in
+    // the pool (they would fail on the nonce here, but are valid once the gap is filled).
+    const held = new Set<string>();
+    const describe = (i: number, tx: TypedTransaction): string => `transaction ${i} (${bytesToHex(tx.hash())})`;
+    for (const [i, { tx, sender, pooled }] of txs.entries()) {
+      if (!strict && frame.gasLimit - gasUsed < MIN_TX_GAS) break;
+      const from = pooled?.sender ?? sender.toString();
+      if (held.has(from)) continue;
+      if (tx.gasLimit > frame.gasLimit - gasUsed) {
+        if (strict) throw mode.fail(`${describe(i, tx)} needs ${tx.gasLimit} gas, ${frame.gasLimit - gasUsed} left in the block`);
+        held.add(from); // no room in this block; stays in the pool for the next one
+        continue;
+      }
+      let result: RunTxResult;
+      try {
+        result = await runTx(vm, { tx, block: env, blockGasUsed: gasUsed, skipHardForkValidation: true });
+      } catch (e) {
+        if (strict) throw mode.fail(`${describe(i, tx)} does not apply: ${(e as Error).message}`);
+        chain.logger.debug({ tx: bytesToHex(tx.hash()), err: (e as Error).message }, 'transaction dropped');
+        held.add(from);
+        if (pooled) dropped.push(pooled);
+        continue;
+      }
+      gasUsed = result.receipt.cumulativeBlockGasUsed;
+      included.push(tx);
+      senders.push(sender);
+      results.push(result);
+    }
+    await vm.evm.journal.commit();
+  } catch (e) {
+    await vm.evm.journal.revert();
+    throw e;
+  }
+  try {
+    const stateRoot = await chain.state.getStateRoot();
+    const roots = blockRoots(included, results);
+    // The bloom covers every log the block's log queries return: the deposits' too.
+    const bloom = new Bloom(roots.logsBloom, chain.common);
+    for (const { logs } of credited) {
+      for (const [address, topics] of logs) {
+        bloom.add(address);
+        for (const topic of topics) bloom.add(topic);
+      }
+    }
+    const header = createBlockHeader(
+      { ...data, ...roots, logsBloom: bloom.bitvector, stateRoot, gasUsed },
+      { common: chain.common, skipConsensusFormatValidation: true },
+    );
+    const receipts: StoredReceipt[] = results.map((r) => ({
+      status: (r.receipt as { status?: 0 | 1 }).status ?? (r.execResult.exceptionError ? 0 : 1),
+      cumulativeGasUsed: r.receipt.cumulativeBlockGasUsed,
+      gasUsed: r.totalGasSpent,
+      logs: storedLogs(r),
+      contractAddress: r.createdAddress?.bytes,
+    }));
+    const stored = {
+      header: header.serialize(),
+      txs: included.map((t) => t.serialize()),
+      receipts,
+      senders: senders.map((s) => s.bytes),
+      deposits: credited,
+    };
+    const txHashes = included.map((t) => t.hash());
+    const chainBlock = new ChainBlock(header, stored, chain.common, included);
+    const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, txHashes)];
+    await chain.store.write(ops);
+    chain.setHead(chainBlock);
+    return { block: sealed(chainBlock), chainBlock, dropped };
+  } catch (e) {
+    chain.trieDb.discard();
+    await chain.state.setStateRoot(parent.stateRoot, true);
+    throw new MetisError('BLOCK_EXECUTION_FAILED', { number: frame.number, reason: (e as Error).message }, { cause: e });
+  }
 }

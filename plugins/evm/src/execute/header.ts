@@ -1,20 +1,31 @@
-import { createBlockHeader, type BlockHeader, type HeaderData } from '@ethereumjs/block';
-import type { Common } from '@ethereumjs/common';
-import type { BlockTemplate } from '@metis/core';
+import type { BlockHeader, HeaderData } from '@ethereumjs/block';
 import { hexToBytes, type Address } from '@ethereumjs/util';
+import type { Hex } from '@metis/core';
+import { u64 } from '../storage/keys.js';
 
-/** The header frame a block executes in (roots and gas used are filled in after execution). */
-export function envHeader(common: Common, template: BlockTemplate, parent: BlockHeader, coinbase: Address): BlockHeader {
-  return createBlockHeader(headerData(template, parent, coinbase), { common, skipConsensusFormatValidation: true });
+/** What a block executes in: the template's fields, who is paid, and the deposits consumed after it. */
+export interface BlockFrame {
+  readonly number: bigint;
+  readonly parentHash: Hex;
+  readonly timestamp: bigint;
+  readonly gasLimit: bigint;
+  readonly coinbase: Address;
+  /** L1 deposits consumed up to and including this block (its extraData). */
+  readonly depositCount: bigint;
 }
 
-export function headerData(template: BlockTemplate, parent: BlockHeader, coinbase: Address): HeaderData {
+/**
+ * The header frame a block executes in (roots, bloom and gas used are filled in after execution). Its
+ * extraData is the 8-byte big-endian deposit count, so the block hash commits to the deposits it credited.
+ */
+export function headerData(frame: BlockFrame, parent: BlockHeader): HeaderData {
   return {
-    parentHash: hexToBytes(template.parentHash),
-    number: template.number,
-    timestamp: template.timestamp,
-    gasLimit: template.gasLimit,
+    parentHash: hexToBytes(frame.parentHash),
+    number: frame.number,
+    timestamp: frame.timestamp,
+    gasLimit: frame.gasLimit,
     baseFeePerGas: parent.calcNextBaseFee(),
-    coinbase,
+    coinbase: frame.coinbase,
+    extraData: u64(frame.depositCount),
   };
 }

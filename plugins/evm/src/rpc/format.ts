@@ -3,7 +3,7 @@ import type { TypedTransaction } from '@ethereumjs/tx';
 import { Bloom } from '@ethereumjs/vm';
 import type { Hex, PooledTx } from '@metis/core';
 import type { StoredLog } from '../storage/block-codec.js';
-import type { ChainBlock } from '../storage/chain-store.js';
+import type { ChainBlock, LogOrigin } from '../storage/chain-store.js';
 import { h, q } from './hex.js';
 
 const ZERO32 = `0x${'0'.repeat(64)}`;
@@ -105,14 +105,19 @@ export function formatPendingTx(pooled: PooledTx): Record<string, unknown> {
   };
 }
 
-/** Index of the first log of transaction `index` within its block. */
+/** Index of the first log of transaction `index` within its block (the deposits' logs come first). */
 function firstLogIndex(block: ChainBlock, index: number): number {
-  let n = 0;
+  let n = block.depositLogCount;
   for (let i = 0; i < index; i++) n += block.stored.receipts[i]!.logs.length;
   return n;
 }
 
-export function formatLog(block: ChainBlock, txIndex: number, logIndex: number, log: StoredLog): Record<string, unknown> {
+/**
+ * A log as eth_getLogs, receipts and subscriptions return it. A log emitted by a deposit carries the
+ * deposit's hash (depositHash) as `transactionHash` and its position among the block's deposits as
+ * `transactionIndex`: deposits are not transactions, so no transaction or receipt exists for that hash.
+ */
+export function formatLog(block: ChainBlock, origin: LogOrigin, logIndex: number, log: StoredLog): Record<string, unknown> {
   return {
     address: h(log[0]),
     topics: log[1].map(h),
@@ -120,8 +125,8 @@ export function formatLog(block: ChainBlock, txIndex: number, logIndex: number, 
     blockNumber: q(block.number),
     blockHash: block.hash,
     blockTimestamp: q(block.header.timestamp),
-    transactionHash: block.txHash(txIndex),
-    transactionIndex: q(txIndex),
+    transactionHash: block.originHash(origin),
+    transactionIndex: q(origin.index),
     logIndex: q(logIndex),
     removed: false,
   };
@@ -148,7 +153,7 @@ export function formatReceipt(block: ChainBlock, index: number): Record<string, 
     cumulativeGasUsed: q(r.cumulativeGasUsed),
     gasUsed: q(r.gasUsed),
     effectiveGasPrice: q(effectiveGasPrice(tx, block.header.baseFeePerGas ?? 0n)),
-    logs: r.logs.map((log, i) => formatLog(block, index, first + i, log)),
+    logs: r.logs.map((log, i) => formatLog(block, { kind: 'tx', index }, first + i, log)),
     logsBloom: h(bloom.bitvector),
     status: q(r.status),
   };

@@ -42,16 +42,14 @@ export function matches(filter: LogFilter, log: StoredLog): boolean {
   return true;
 }
 
-/** Every matching log of one block, formatted. */
+/** Every matching log of one block (its deposits' logs first, then its transactions'), formatted. */
 export function blockLogs(block: ChainBlock, filter: LogFilter): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   let logIndex = 0;
-  block.stored.receipts.forEach((receipt, txIndex) => {
-    for (const log of receipt.logs) {
-      if (matches(filter, log)) out.push(formatLog(block, txIndex, logIndex, log));
-      logIndex++;
-    }
-  });
+  for (const { log, origin } of block.logs()) {
+    if (matches(filter, log)) out.push(formatLog(block, origin, logIndex, log));
+    logIndex++;
+  }
   return out;
 }
 

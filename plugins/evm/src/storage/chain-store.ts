@@ -2,15 +2,32 @@ import { createBlockHeaderFromRLP, type BlockHeader } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
 import { createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
 import { bytesToHex } from '@ethereumjs/util';
-import type { Hex } from '@metis/core';
-import { decodeBlock, decodeTxLocation, encodeBlock, encodeTxLocation, type StoredBlock } from './block-codec.js';
+import { MetisError, type Hex } from '@metis/core';
+import { depositHash } from '../execute/deposits.js';
+import { decodeBlock, decodeTxLocation, encodeBlock, encodeTxLocation, type StoredBlock, type StoredLog } from './block-codec.js';
 import { keys, readU64, u64 } from './keys.js';
 import type { ChainLevel, LevelOp } from './level.js';
 import { Lru } from './lru.js';
 
+/**
+ * The L1 deposits a chain has consumed up to and including a block: 0 at the genesis, else the 8-byte
+ * big-endian count every later header carries as its extraData (so the block hash commits to it).
+ */
+export function depositCountOf(header: BlockHeader): bigint | undefined {
+  if (header.number === 0n) return 0n;
+  return header.extraData.length === 8 ? readU64(header.extraData) : undefined;
+}
+
+/** Where a log of a block comes from: a deposit the block credited, or one of its transactions. */
+export type LogOrigin =
+  | { readonly kind: 'tx'; /** The transaction index. */ readonly index: number }
+  | { readonly kind: 'deposit'; /** Position among the block's deposits. */ readonly index: number; readonly deposit: bigint };
+
 /** A stored block with its header decoded; transactions decode on first use. */
 export class ChainBlock {
   private decodedTxs?: TypedTransaction[];
+  /** L1 deposits consumed up to and including this block. */
+  readonly depositCount: bigint;
 
   constructor(
     readonly header: BlockHeader,
@@ -20,6 +37,15 @@ export class ChainBlock {
     decoded?: TypedTransaction[],
   ) {
     this.decodedTxs = decoded;
+    const count = depositCountOf(header);
+    if (count === undefined) {
+      throw new MetisError('STORAGE_CORRUPT', { key: `block ${header.number}`, reason: 'extraData is not an 8-byte deposit count' });
+    }
+    const last = stored.deposits.at(-1);
+    if (last && last.deposit.index + 1n !== count) {
+      throw new MetisError('STORAGE_CORRUPT', { key: `block ${header.number}`, reason: `deposit count ${count} but last deposit ${last.deposit.index}` });
+    }
+    this.depositCount = count;
   }
 
   get number(): bigint {
@@ -37,6 +63,35 @@ export class ChainBlock {
 
   txHash(index: number): Hex {
     return bytesToHex(this.txs[index]!.hash()) as Hex;
+  }
+
+  /** Number of logs the block's deposits emitted: they come first in the block's log order. */
+  get depositLogCount(): number {
+    let n = 0;
+    for (const d of this.stored.deposits) n += d.logs.length;
+    return n;
+  }
+
+  /**
+   * Every log of the block in execution order (deposits' first, then the transactions'), with its origin;
+   * the position in this sequence is the log's `logIndex`.
+   */
+  *logs(): Generator<{ log: StoredLog; origin: LogOrigin }> {
+    for (const [i, d] of this.stored.deposits.entries()) {
+      if (d.logs.length === 0) continue;
+      const origin: LogOrigin = { kind: 'deposit', index: i, deposit: d.deposit.index };
+      for (const log of d.logs) yield { log, origin };
+    }
+    for (const [i, r] of this.stored.receipts.entries()) {
+      if (r.logs.length === 0) continue;
+      const origin: LogOrigin = { kind: 'tx', index: i };
+      for (const log of r.logs) yield { log, origin };
+    }
+  }
+
+  /** The transaction hash of a log's origin: the transaction's, or the deposit's (depositHash). */
+  originHash(origin: LogOrigin): Hex {
+    return origin.kind === 'tx' ? this.txHash(origin.index) : depositHash(this.common.chainId(), origin.deposit);
   }
 }
 
@@ -73,8 +128,8 @@ export class ChainStore {
     txHashes.forEach((hash, i) => ops.push({ type: 'put', key: keys.tx(bytesToHex(hash)), value: encodeTxLocation(n, i) }));
     const seen = new Set<string>();
     const empty = new Uint8Array(0);
-    for (const receipt of stored.receipts) {
-      for (const [address, topics] of receipt.logs) {
+    for (const { logs } of [...stored.deposits, ...stored.receipts]) {
+      for (const [address, topics] of logs) {
         const a = bytesToHex(address);
         if (!seen.has(a)) {
           seen.add(a);
@@ -105,8 +160,15 @@ export class ChainStore {
     if (cached) return cached;
     const bytes = await this.level.get(keys.block(n));
     if (!bytes) return undefined;
-    const stored = decodeBlock(bytes);
-    const header = createBlockHeaderFromRLP(stored.header, { common: this.common, skipConsensusFormatValidation: true });
+    const key = `block ${n}`;
+    const stored = decodeBlock(bytes, key);
+    let header: BlockHeader;
+    try {
+      header = createBlockHeaderFromRLP(stored.header, { common: this.common, skipConsensusFormatValidation: true });
+    } catch (e) {
+      throw new MetisError('STORAGE_CORRUPT', { key, reason: `header: ${(e as Error).message}` });
+    }
+    if (header.number !== n) throw new MetisError('STORAGE_CORRUPT', { key, reason: `holds block ${header.number}` });
     const block = new ChainBlock(header, stored, this.common);
     this.cache.set(n, block);
     return block;
@@ -121,7 +183,7 @@ export class ChainStore {
   async txLocation(hash: Hex): Promise<{ block: bigint; index: number } | undefined> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
     const bytes = await this.level.get(keys.tx(hash));
-    return bytes ? decodeTxLocation(bytes) : undefined;
+    return bytes ? decodeTxLocation(bytes, `tx ${hash}`) : undefined;
   }
 
   /** Block numbers in [from, to] whose logs include the address (or topic), from the index. */
