@@ -13,6 +13,7 @@ const alias = [
   { find: /^@metis\/mempool$/, replacement: src('./plugins/mempool/src/index.ts') },
   { find: /^@metis\/sequencer$/, replacement: src('./plugins/sequencer/src/index.ts') },
   { find: /^@metis\/settlement-local$/, replacement: src('./plugins/settlement-local/src/index.ts') },
+  { find: /^@metis\/l1$/, replacement: src('./plugins/l1/src/index.ts') },
 ];
 
 export default defineConfig({

@@ -91,7 +91,10 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option('-a, --accounts <n>', 'number of funded dev accounts', int('Accounts', 0, 10_000), d.accounts)
     .option('--balance <eth>', 'balance of each dev account, in ETH', eth, d.balance)
     .option('-m, --mnemonic <phrase>', "mnemonic the dev accounts derive from (m/44'/60'/0'/0/i)", d.mnemonic)
-    .option('--finality-delay <ms>', "milliseconds before a settled batch is final (default: the settlement plugin's)", int('Finality delay', 0))
+    .option('--finality-delay <ms>', "without an L1 (--no-l1): milliseconds before a batch is final (default: the local settlement's)", int('Finality delay', 0))
+    .option('--l1 <url>', 'settle on this L1 (JSON-RPC URL): the contracts are deployed there with the dev keys (default: an embedded anvil)')
+    .option('--no-l1', 'no L1: batches are recorded locally (the lightest devnet)')
+    .option('--challenge-window <s>', 'seconds before a batch on L1 is final (withdrawals can be finalized then)', int('Challenge window', 0), d.challengeWindow)
     .addOption(logLevelOption().default('info'))
     .action(async (opts: DevCommandOptions) => done(await handlers.dev(opts, ctx)));
 

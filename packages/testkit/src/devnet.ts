@@ -11,6 +11,10 @@ export interface Devnet {
   readonly url: string;
   readonly wsUrl: string;
   readonly dataDir: string;
+  /** The L1 it settles on (from the banner), when started with `l1`. */
+  readonly l1Url?: string;
+  /** The L1 deployment file (`metis dev` writes it into the data dir), when started with `l1`. */
+  readonly l1Contracts?: string;
   readonly process: ChildProcess;
   /** Everything the node printed so far. */
   output(): string;
@@ -27,6 +31,11 @@ export interface DevnetOptions {
   dataDir?: string;
   /** More `metis dev` flags. */
   args?: string[];
+  /**
+   * Settle on an L1: true for `metis dev`'s embedded anvil, a URL for an existing one. Default false
+   * (`--no-l1`): most tests are about the L2 and start faster without an L1.
+   */
+  l1?: boolean | string;
   /** Working directory of the child. */
   cwd?: string;
   startTimeoutMs?: number;
@@ -35,7 +44,8 @@ export interface DevnetOptions {
 /** Starts `metis dev` in a child process on a free port of 127.0.0.1 and waits for its Listening line. */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'metis-devnet-')));
-  const args = [METIS_BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--block-time', options.blockTime ?? 'instant', ...(options.args ?? [])];
+  const l1 = options.l1 === undefined || options.l1 === false ? ['--no-l1'] : options.l1 === true ? [] : ['--l1', options.l1];
+  const args = [METIS_BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--block-time', options.blockTime ?? 'instant', ...l1, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -59,8 +69,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     });
   });
   const alive = (): boolean => child.exitCode === null && child.signalCode === null;
+  const l1Url = /L1 RPC:\s+(http:\/\/[\d.]+:\d+)/.exec(out)?.[1];
+  const l1Contracts = /L1 contracts:\s+(\S+)/.exec(out)?.[1];
   return {
     url,
+    ...(l1Url ? { l1Url } : {}),
+    ...(l1Contracts ? { l1Contracts } : {}),
     wsUrl: url.replace('http://', 'ws://'),
     dataDir,
     process: child,

@@ -20,6 +20,10 @@ export interface DevCommandOptions {
   balance: string;
   mnemonic: string;
   finalityDelay?: number;
+  /** An L1 URL, true for an embedded anvil (the default), false for no L1 (`--no-l1`). */
+  l1: string | boolean;
+  /** Seconds before a batch on L1 is final. */
+  challengeWindow: number;
   logLevel?: LogLevel;
 }
 
@@ -31,7 +35,56 @@ export const DEV_COMMAND_DEFAULTS: DevCommandOptions = {
   accounts: DEV_DEFAULTS.accounts,
   balance: DEV_DEFAULTS.balance,
   mnemonic: DEV_DEFAULTS.mnemonic,
+  l1: true,
+  challengeWindow: DEV_DEFAULTS.challengeWindow,
 };
+
+/** Dev-mnemonic accounts the devnet's L1 side uses (funded by anvil's default genesis): deployer and proposer. */
+const L1_DEPLOYER_INDEX = 8;
+const L1_PROPOSER_INDEX = 9;
+
+interface DevL1 {
+  rpcUrl: string;
+  contracts: string;
+  proposerKey: string;
+  embedded: boolean;
+  stop?: () => Promise<void>;
+}
+
+/**
+ * The devnet's L1: the given URL, or an anvil started here (tied to this process, so it dies with it;
+ * with a kept data dir its state is saved there every second and loaded on the next run). The L1
+ * contracts are deployed unless the data dir records a deployment the L1 still has.
+ */
+async function devL1(options: DevCommandOptions, dataDir: string, mnemonic: string): Promise<DevL1> {
+  const { startAnvil, ensureDevDeployment } = await import('@metis/l1');
+  const keys = devAccounts(Math.max(L1_DEPLOYER_INDEX, L1_PROPOSER_INDEX) + 1, mnemonic);
+  let rpcUrl = typeof options.l1 === 'string' ? options.l1 : '';
+  let stop: (() => Promise<void>) | undefined;
+  if (!rpcUrl) {
+    const state = options.dataDir === undefined ? [] : ['--state', join(dataDir, 'l1-anvil-state.json'), '--state-interval', '1'];
+    const anvil = await startAnvil({ tiedToParent: true, args: state });
+    rpcUrl = anvil.url;
+    stop = anvil.stop;
+  }
+  try {
+    const contracts = join(dataDir, 'l1-deployment.json');
+    await ensureDevDeployment({ rpcUrl, deployerKey: keys[L1_DEPLOYER_INDEX]!.privateKey, file: contracts, unbondingDelay: options.challengeWindow });
+    // Deployed with automining (fast); from now on one L1 block a second, so deposits get confirmations.
+    if (stop) await rpcCall(rpcUrl, 'evm_setIntervalMining', [1]);
+    return { rpcUrl, contracts, proposerKey: keys[L1_PROPOSER_INDEX]!.privateKey, embedded: stop !== undefined, ...(stop ? { stop } : {}) };
+  } catch (e) {
+    await stop?.();
+    throw e;
+  }
+}
+
+async function rpcCall(url: string, method: string, params: unknown[]): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
 
 /** `metis dev`: a zero-config devnet with funded accounts, until SIGINT/SIGTERM. */
 export async function dev(options: DevCommandOptions, ctx: CommandContext): Promise<number> {
@@ -41,10 +94,15 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
   const dataDir = temporary
     ? await mkdtemp(join(tmpdir(), 'metis-dev-'))
     : resolve(ctx.cwd ?? process.cwd(), options.dataDir!);
-  const cleanup = temporary ? () => rm(dataDir, { recursive: true, force: true }) : undefined;
+  let l1: DevL1 | undefined;
+  const cleanup = async (): Promise<void> => {
+    await l1?.stop?.();
+    if (temporary) await rm(dataDir, { recursive: true, force: true });
+  };
 
   let config: unknown;
   try {
+    if (options.l1 !== false) l1 = await devL1(options, dataDir, options.mnemonic);
     // The plugins load only when a devnet is actually started.
     const { devConfig } = await import('../dev/dev-config.js');
     config = devConfig({
@@ -55,10 +113,11 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
       dataDir,
       alloc: devAlloc(accounts, balanceWei),
       ...(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay }),
+      ...(l1 ? { l1: { rpcUrl: l1.rpcUrl, contracts: l1.contracts, proposerKey: l1.proposerKey, challengeWindow: options.challengeWindow } } : {}),
       logLevel: options.logLevel ?? 'info',
     });
   } catch (e) {
-    await cleanup?.();
+    await cleanup();
     throw e;
   }
 
@@ -76,7 +135,8 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
         blockTime: options.blockTime,
         dataDir,
         temporary,
+        ...(l1 ? { l1: { url: l1.rpcUrl, embedded: l1.embedded, contracts: l1.contracts, challengeWindow: options.challengeWindow } } : {}),
       }),
-    ...(cleanup ? { cleanup: async () => void (await cleanup()) } : {}),
+    cleanup,
   });
 }

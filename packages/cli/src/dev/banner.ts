@@ -9,6 +9,8 @@ export interface DevBannerInput {
   dataDir: string;
   /** True when the data dir is a temporary folder removed on exit. */
   temporary: boolean;
+  /** The L1 the devnet settles on, if any. */
+  l1?: { url: string; embedded: boolean; contracts: string; challengeWindow: number };
 }
 
 /** anvil-style banner of `metis dev`: accounts, keys, wallet, chain id. The Listening lines follow it. */
@@ -32,6 +34,14 @@ export function devBanner(input: DevBannerInput): string[] {
     ...title('Node'),
     `Block time:        ${input.blockTime === 'instant' ? 'instant (a block as soon as transactions wait)' : `${input.blockTime} ms`}`,
     `Data directory:    ${input.dataDir}${input.temporary ? ' (temporary, removed on exit)' : ''}`,
+    ...title('L1'),
+    ...(input.l1
+      ? [
+          `L1 RPC:            ${input.l1.url}${input.l1.embedded ? ' (embedded anvil, same dev accounts)' : ''}`,
+          `L1 contracts:      ${input.l1.contracts}`,
+          `Challenge window:  ${input.l1.challengeWindow} s`,
+        ]
+      : ['none (--no-l1): batches are recorded locally']),
     '',
   ];
 }

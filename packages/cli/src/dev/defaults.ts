@@ -10,6 +10,8 @@ export const DEV_DEFAULTS = {
   /** Per account, in ETH. */
   balance: '10000',
   mnemonic: DEV_MNEMONIC,
+  /** Seconds before a batch on the dev L1 is final. */
+  challengeWindow: 10,
 } as const;
 
 export interface DevConfigOptions {
@@ -26,4 +28,14 @@ export interface DevConfigOptions {
   /** How long a batch waits before it is final, in milliseconds. Omitted: the settlement plugin's default. */
   finalityDelay?: number;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Settle on this L1 (else batches are recorded locally). */
+  l1?: DevL1Options;
+}
+
+export interface DevL1Options {
+  rpcUrl: string;
+  /** Path of the deployment file (addresses). */
+  contracts: string;
+  proposerKey: string;
+  challengeWindow: number;
 }

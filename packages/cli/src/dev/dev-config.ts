@@ -4,6 +4,7 @@
  */
 import { defineConfig, type NodeConfigInput } from '@metis/core';
 import { evm } from '@metis/evm';
+import { calldataDa, l1 } from '@metis/l1';
 import { mempool } from '@metis/mempool';
 import { rpc } from '@metis/rpc';
 import { sequencer } from '@metis/sequencer';
@@ -12,7 +13,10 @@ import { DEV_DEFAULTS, type DevConfigOptions } from './defaults.js';
 
 export type { DevConfigOptions } from './defaults.js';
 
-/** A complete devnet config: EVM with a funded genesis, mempool, sequencer, local settlement, JSON-RPC. */
+/**
+ * A complete devnet config: EVM with a funded genesis, mempool, sequencer, JSON-RPC, and settlement on an
+ * L1 (calldata DA; the chain registers itself and bonds its proposer) or, without one, local settlement.
+ */
 export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
   return defineConfig({
     chainId: options.chainId ?? DEV_DEFAULTS.chainId,
@@ -24,7 +28,21 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
       // Transactions without EIP-155 replay protection are rejected here too, as on any Metis chain.
       mempool(),
       sequencer({ blockTime: options.blockTime ?? DEV_DEFAULTS.blockTime }),
-      localSettlement(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay }),
+      ...(options.l1
+        ? [
+            l1({
+              rpcUrl: options.l1.rpcUrl,
+              contracts: options.l1.contracts,
+              proposerKey: options.l1.proposerKey,
+              confirmations: 1,
+              pollInterval: 500,
+              batch: { maxBlocks: 20, maxAge: 2_000 },
+              sender: { bumpAfterMs: 15_000, pollIntervalMs: 250 },
+              register: { challengeWindow: options.l1.challengeWindow, inclusionWindow: 100 },
+            }),
+            calldataDa(),
+          ]
+        : [localSettlement(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay })]),
       rpc({ host: options.host ?? DEV_DEFAULTS.host, port: options.port ?? DEV_DEFAULTS.port }),
     ],
   });

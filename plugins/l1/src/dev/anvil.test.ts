@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.js';
-import { call } from './json-rpc.js';
+import { call } from '@metis/testkit';
 
 const portOpen = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { call } from './json-rpc.js';
 
 export interface AnvilOptions {
   /** `--chain-id`; anvil's default (31337) when omitted. */
@@ -13,6 +12,13 @@ export interface AnvilOptions {
   /** More anvil flags. */
   args?: string[];
   startTimeoutMs?: number;
+  /** Port to bind; a free one when omitted. */
+  port?: number;
+  /**
+   * Stop anvil when this process dies, even by SIGKILL (a shell watchdog polls this process): for an L1
+   * that lives only as long as the node using it (`metis dev`).
+   */
+  tiedToParent?: boolean;
 }
 
 export interface Anvil {
@@ -64,6 +70,21 @@ function killOnExit(child: ChildProcess): void {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+async function call(url: string, method: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }) });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result;
+}
+
+/**
+ * `sh -c` script that runs anvil ("$0" "$@") and kills it when the parent (this Node process) is gone or
+ * when the script itself is told to stop. Polls twice a second.
+ */
+const WATCHDOG = (parent: number): string =>
+  `"$0" "$@" & c=$!; trap 'kill $c 2>/dev/null; wait $c; exit 0' TERM INT; ` +
+  `while kill -0 ${parent} 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 0.5; done; kill $c 2>/dev/null; wait $c`;
+
 /**
  * Starts anvil (`--hardfork prague`, bound to 127.0.0.1 on a free port, `--silent`, automining unless
  * `blockTime` is given) and waits until it answers `eth_chainId`. Retries on another port if the one picked
@@ -83,13 +104,15 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
 }
 
 async function startOnce(options: AnvilOptions): Promise<Anvil> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = ['--hardfork', 'prague', '--host', '127.0.0.1', '--port', String(port), '--silent'];
   if (options.chainId !== undefined) args.push('--chain-id', String(options.chainId));
   if (options.blockTime !== undefined) args.push('--block-time', String(options.blockTime));
   args.push(...(options.args ?? []));
 
-  const child = spawn(anvilBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = options.tiedToParent
+    ? spawn('/bin/sh', ['-c', WATCHDOG(process.pid), anvilBin(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(anvilBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-16_384)));
@@ -120,7 +143,7 @@ async function startOnce(options: AnvilOptions): Promise<Anvil> {
       throw new Error(`anvil exited before answering (${args.join(' ')}):\n${out}`);
     }
     try {
-      const id = await call(url, 'eth_chainId');
+      const id = (await call(url, 'eth_chainId')) as string;
       if (options.chainId !== undefined && Number(id) !== options.chainId) {
         await stop();
         throw new Error(`anvil on ${url} reports chain id ${Number(id)}, expected ${options.chainId}`);

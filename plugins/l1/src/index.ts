@@ -1,0 +1,59 @@
+export { TxSender, type TxRequest, type TxSenderEvent, type TxSenderHooks, type TxFailure } from './l1/tx-sender.js';
+export { txSenderOptionsSchema, weiSchema, type TxSenderOptions, type TxSenderOptionsInput } from './l1/options.js';
+export { withRetry, backoffDelay, retryOptionsSchema, type RetryOptions, type RetryOptionsInput, type RetryListener, type WithRetryOptions } from './l1/retry.js';
+export { classifyRpcError, isTransientRpcError, innerRpcError, rpcErrorMessage, revertDataOf, type RpcErrorKind, type JsonRpcErrorObject } from './l1/rpc-errors.js';
+export { decodeRevert, type DecodedRevert } from './l1/revert.js';
+export { bumpBy, bumpPermille, capFees, replacementFees, MIN_BUMP_PERMILLE, type Fees } from './l1/fees.js';
+export {
+  CalldataDA,
+  CALLDATA_DA_KIND,
+  calldataDaOptionsSchema,
+  type CalldataDaConfig,
+  type CalldataDaOptions,
+  type CalldataDaOptionsInput,
+} from './da/calldata-da.js';
+export { CALLDATA_COMMITMENT_VERSION, encodeCalldataCommitment, decodeCalldataCommitment, describeCommitment } from './da/commitment.js';
+export { DATA_INBOX_ABI, dataInboxInterface, PUBLISH_SELECTOR } from './da/data-inbox.js';
+export {
+  encodeBatch,
+  decodeBatch,
+  BATCH_VERSION,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  type EncodeBatchOptions,
+  type DecodeBatchOptions,
+} from './batch/codec.js';
+export {
+  collectWithdrawals,
+  withdrawalRoot,
+  withdrawalRootOf,
+  withdrawalProof,
+  withdrawalTree,
+  withdrawalHash,
+  withdrawalLeaf,
+  MESSAGE_PASSER_ADDRESS,
+  WITHDRAWAL_INITIATED_EVENT,
+  WITHDRAWAL_INITIATED_TOPIC,
+  WITHDRAWAL_LEAF_TYPES,
+  EMPTY_WITHDRAWAL_ROOT,
+  withdrawalInitiatedFragment,
+  type Withdrawal,
+  type CollectOptions,
+} from './batch/withdrawals.js';
+export { startAnvil, anvilBin, freePort, type Anvil, type AnvilOptions } from './dev/anvil.js';
+export {
+  deployL1,
+  DA_KIND,
+  SLASHER_ROLE,
+  CHALLENGER_ROLE,
+  type ChainConfig,
+  type DeployL1Options,
+  type L1Addresses,
+  type L1Deployment,
+} from './dev/deploy-l1.js';
+export { l1, calldataDa } from './plugin.js';
+export { L1_CONNECTION, type L1Connection } from './connection.js';
+export { l1OptionsSchema, l1ContractsSchema, type L1Options, type L1OptionsInput, type L1Contracts } from './options.js';
+export { DepositWatcher, decodeDeposit, type DepositWatcherOptions } from './deposits/deposit-watcher.js';
+export { l2Predeploys } from './genesis/predeploys.js';
+export { ensureDevDeployment, type DevDeploymentOptions } from './dev/dev-deployment.js';
+export { proveWithdrawal, type WithdrawalProof, type WithdrawalProofInput } from './withdrawals/prove-withdrawal.js';
