@@ -139,7 +139,8 @@ export async function startMetis({ chainId }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'metis-bench-'));
   // BENCH_NODE_ARGS passes flags to the node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', '--chain-id', String(chainId), '--data-dir', dataDir];
+  // --no-l1: the L2's own throughput, as anvil's is measured; batches are still recorded (local settlement).
+  const args = [...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', '--no-l1', '--chain-id', String(chainId), '--data-dir', dataDir];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const node = track('metis', child, tailBuffer(), () => rm(dataDir, { recursive: true, force: true }));
   node.dataDir = dataDir;

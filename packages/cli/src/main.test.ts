@@ -50,6 +50,7 @@ describe('buildProgram', () => {
             accounts: 10,
             balance: '10000',
             mnemonic: 'test test test test test test test test test test test junk',
+            challengeWindow: 10,
             logLevel: 'info',
           },
         ],
@@ -69,6 +70,8 @@ describe('buildProgram', () => {
       '--balance', '1.5',
       '--mnemonic', 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
       '--finality-delay', '250',
+      '--l1', 'http://127.0.0.1:9545',
+      '--challenge-window', '3',
       '--log-level', 'debug',
     ]);
     expect(calls[0]![1][0]).toEqual({
@@ -81,9 +84,12 @@ describe('buildProgram', () => {
       balance: '1.5',
       mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
       finalityDelay: 250,
+      l1: 'http://127.0.0.1:9545',
+      challengeWindow: 3,
       logLevel: 'debug',
     });
     expect((await parse(['dev', '-b', '250'])).calls[0]![1][0]).toMatchObject({ blockTime: 250 });
+    expect((await parse(['dev', '--no-l1'])).calls[0]![1][0]).toMatchObject({ l1: false });
   });
 
   it('parses start, config check and init', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Contract, Interface, JsonRpcProvider, Wallet } from 'ethers';
+import { Contract, Interface, JsonRpcProvider, Network, Wallet } from 'ethers';
 import { loadArtifact } from '@metis/contracts';
 import {
   Batcher,
@@ -47,12 +47,31 @@ async function loadContracts(option: L1Options['contracts']): Promise<L1Contract
   return parsed.data;
 }
 
+/** The L1's chain id, asked once (retried for a few seconds: the L1 may be starting too). */
+async function l1ChainIdOf(url: string): Promise<bigint> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) });
+      const body = (await res.json()) as { result?: string; error?: { message: string } };
+      if (body.result) return BigInt(body.result);
+      last = new Error(body.error?.message ?? 'no result');
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new MetisError('L1_RPC', { method: 'eth_chainId', reason: `${url}: ${(last as Error)?.message ?? last}` });
+}
+
 /** Wires the L1 settlement into the node: connection, deposits, commit/prove, finality and the batch loop. */
 export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
   const { options, container, logger, events } = api;
   const chainId = BigInt(api.config.chainId);
   const contracts = await loadContracts(options.contracts);
-  const provider = new JsonRpcProvider(options.rpcUrl, undefined, { batchMaxCount: 1 });
+  // A static network: ethers otherwise asks eth_chainId before many requests, and loops on a down L1.
+  const l1ChainId = await l1ChainIdOf(options.rpcUrl);
+  const provider = new JsonRpcProvider(options.rpcUrl, Network.from(l1ChainId), { batchMaxCount: 1, staticNetwork: true });
   const key = options.proposerKey ?? process.env[options.proposerKeyEnv];
   const sender = key
     ? new TxSender(new Wallet(key), provider, options.sender, {

@@ -47,7 +47,8 @@ function context() {
 describe('metis dev', () => {
   it('funds the dev accounts in genesis, prints the banner and Listening line, and removes its temp data dir', async () => {
     const { signals, io, ctx } = context();
-    const running = dev({ ...DEV_COMMAND_DEFAULTS, accounts: 2, balance: '5', logLevel: 'silent' }, ctx);
+    // The L1 side of `metis dev` (embedded anvil, deployment) is covered end to end in test/e2e/l1-bridge.test.ts.
+    const running = dev({ ...DEV_COMMAND_DEFAULTS, l1: false, accounts: 2, balance: '5', logLevel: 'silent' }, ctx);
     await vi.waitFor(() => expect(io.stdout()).toContain('Listening on'), { timeout: 10_000 });
 
     const options = composed.at(-1)!;
@@ -57,6 +58,8 @@ describe('metis dev', () => {
       '0x70997970C51812dc3A010C7d01b50e0d17dc79C8': { balance: 5n * 10n ** 18n },
     });
     expect(options.dataDir).toMatch(/metis-dev-/);
+    expect(options.l1).toBeUndefined();
+    expect(io.stdout()).toContain('none (--no-l1)');
     expect(existsSync(join(options.dataDir!, 'fake'))).toBe(true);
 
     const out = io.stdout();
@@ -74,7 +77,7 @@ describe('metis dev', () => {
   it('keeps a --data-dir (relative to cwd) and passes the other flags through', async () => {
     const { signals, io, ctx } = context();
     const running = dev(
-      { ...DEV_COMMAND_DEFAULTS, chainId: 42, port: 0, blockTime: 'instant', dataDir: 'kept', finalityDelay: 10, accounts: 1, logLevel: 'silent' },
+      { ...DEV_COMMAND_DEFAULTS, l1: false, chainId: 42, port: 0, blockTime: 'instant', dataDir: 'kept', finalityDelay: 10, accounts: 1, logLevel: 'silent' },
       ctx,
     );
     await vi.waitFor(() => expect(io.stdout()).toContain('Listening on'), { timeout: 10_000 });

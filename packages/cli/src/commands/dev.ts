@@ -20,8 +20,8 @@ export interface DevCommandOptions {
   balance: string;
   mnemonic: string;
   finalityDelay?: number;
-  /** An L1 URL, true for an embedded anvil (the default), false for no L1 (`--no-l1`). */
-  l1: string | boolean;
+  /** An L1 URL, true or omitted for an embedded anvil (the default), false for no L1 (`--no-l1`). */
+  l1?: string | boolean;
   /** Seconds before a batch on L1 is final. */
   challengeWindow: number;
   logLevel?: LogLevel;

@@ -1,7 +1,13 @@
 import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.js';
-import { call } from '@metis/testkit';
+
+async function call(url: string, method: string, params: unknown[] = []): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result;
+}
 
 const portOpen = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
