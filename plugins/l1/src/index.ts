@@ -57,3 +57,8 @@ export { DepositWatcher, decodeDeposit, type DepositWatcherOptions } from './dep
 export { l2Predeploys } from './genesis/predeploys.js';
 export { ensureDevDeployment, type DevDeploymentOptions } from './dev/dev-deployment.js';
 export { proveWithdrawal, type WithdrawalProof, type WithdrawalProofInput } from './withdrawals/prove-withdrawal.js';
+export { Deriver, type DeriverDeps, type DeriverOptions, type DerivationProblem, type ReplicaStatus } from './replica/deriver.js';
+export { BatchLog, type BatchSource, type BatchLogOptions, type PostedBatch } from './replica/batch-log.js';
+export { depositHashOf, type ReplicaL1 } from './replica/l1-reads.js';
+export { syncStatusJson, syncStatusNamespace, type SyncStatus } from './replica/sync-status.js';
+export { BATCH_INBOX_ABI, batchInboxInterface, InboxClient, type BatchHeader, type StoredBatch } from './settlement/inbox.js';

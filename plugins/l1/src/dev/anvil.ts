@@ -110,8 +110,10 @@ async function startOnce(options: AnvilOptions): Promise<Anvil> {
   if (options.blockTime !== undefined) args.push('--block-time', String(options.blockTime));
   args.push(...(options.args ?? []));
 
+  // Tied to the parent: in its own process group, so a Ctrl-C meant for the node does not stop the L1 while
+  // the node still settles on it; the node stops it (stop()) after itself, or the watchdog when it dies.
   const child = options.tiedToParent
-    ? spawn('/bin/sh', ['-c', WATCHDOG(process.pid), anvilBin(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('/bin/sh', ['-c', WATCHDOG(process.pid), anvilBin(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     : spawn(anvilBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(child);
   let out = '';
