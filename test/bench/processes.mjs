@@ -135,12 +135,13 @@ export async function startAnvil({ chainId }) {
 }
 
 /** Starts `metis dev` with instant blocks in a fresh data directory and waits for its "Listening on" line. */
-export async function startMetis({ chainId }) {
+export async function startMetis({ chainId, l1 = false }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'metis-bench-'));
   // BENCH_NODE_ARGS passes flags to the node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // --no-l1: the L2's own throughput, as anvil's is measured; batches are still recorded (local settlement).
-  const args = [...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', '--no-l1', '--chain-id', String(chainId), '--data-dir', dataDir];
+  // With `l1`, its embedded anvil L1 and settlement (test/bench/l1-cost.mjs).
+  const args = [...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', ...(l1 ? ['--challenge-window', '5'] : ['--no-l1']), '--chain-id', String(chainId), '--data-dir', dataDir];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const node = track('metis', child, tailBuffer(), () => rm(dataDir, { recursive: true, force: true }));
   node.dataDir = dataDir;
@@ -156,6 +157,8 @@ export async function startMetis({ chainId }) {
         if (m) {
           clearTimeout(timer);
           child.stdout.off('data', onData);
+          node.l1Url = /L1 RPC:\s+(http:\/\/[\d.]+:\d+)/.exec(seen)?.[1];
+          node.l1Contracts = /L1 contracts:\s+(\S+)/.exec(seen)?.[1];
           resolve(m[1].replace(/\/$/, ''));
         }
       };
