@@ -48,14 +48,18 @@ export class DepositWatcher implements DepositQueue {
   ) {}
 
   /**
-   * Where scanning starts: the L1 block of deposit `fromIndex` (the first one the chain has not credited),
-   * or the current confirmed height when there is none yet.
+   * Where scanning starts: the L1 block of deposit `fromIndex` (the first one the chain has not credited)
+   * if it exists, else the block of the newest deposit (every later one is at or after it), else
+   * `fallbackBlock` (the contracts' deployment block).
    */
   async init(fromIndex: bigint, fallbackBlock: number): Promise<void> {
     const bridge = new Contract(this.options.bridge, bridgeInterface, this.provider);
     const count = (await bridge.getFunction('depositCount')(this.options.chainId)) as bigint;
     let start = fallbackBlock;
-    if (fromIndex < count) start = Number((await bridge.getFunction('depositBlock')(this.options.chainId, fromIndex)) as bigint);
+    if (count > 0n) {
+      const at = fromIndex < count ? fromIndex : count - 1n;
+      start = Number((await bridge.getFunction('depositBlock')(this.options.chainId, at)) as bigint);
+    }
     this.cursor = { number: Math.max(-1, start - 1), hash: '' };
   }
 
