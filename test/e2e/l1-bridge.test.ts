@@ -96,8 +96,11 @@ describe('L1 bridge on metis dev (embedded anvil)', () => {
       return p.finalized ? p : undefined;
     });
     expect(final.batchIndex).toBe(appended.batchIndex);
-    // `finalized` on L2 follows L1.
+    // `finalized` on L2 follows L1, and the node reports the block's batch.
     await until('the finalized tag', async () => Number((await l2.getBlock('finalized'))?.number ?? 0) >= Number(final.l2Block));
+    const status = (await l2.send('metis_batchStatus', [`0x${final.l2Block.toString(16)}`])) as { status: string; batch: { index: string } };
+    expect(status.status).toBe('finalized');
+    expect(BigInt(status.batch.index)).toBe(final.batchIndex);
 
     const paid = await (await bridge.getFunction('finalizeWithdrawal')(...args)).wait();
     expect(paid.status).toBe(1);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { configCheck, type ConfigCheckOptions } from './commands/config-check.js';
+import { bridgeHandlers, registerBridgeCommands, type BridgeHandlers } from './commands/bridge-program.js';
 import type { CommandContext } from './commands/context.js';
 import { DEV_COMMAND_DEFAULTS, dev, type DevCommandOptions } from './commands/dev.js';
 import { init, type InitOptions } from './commands/init.js';
@@ -11,7 +12,7 @@ import { eprintln, processIo, type Io } from './io.js';
 import { LOG_LEVELS } from './logging.js';
 
 /** The command implementations the program dispatches to; tests replace them to check option parsing. */
-export interface Handlers {
+export interface Handlers extends BridgeHandlers {
   init(dir: string | undefined, options: InitOptions & { logLevel?: string }, ctx: CommandContext): Promise<number>;
   dev(options: DevCommandOptions, ctx: CommandContext): Promise<number>;
   start(options: StartCommandOptions, ctx: CommandContext): Promise<number>;
@@ -51,13 +52,22 @@ const eth = (value: string): string => {
 const logLevelOption = (): Option =>
   new Option('--log-level <level>', 'log level (logs go to stdout: pretty on a terminal, JSON lines when piped)').choices(LOG_LEVELS);
 
+const httpUrl = (value: string): string => {
+  if (!/^https?:\/\/[^\s/]+/.test(value.trim())) throw new InvalidArgumentError('Sequencer RPC must be an http(s) URL.');
+  return value.trim();
+};
+
+const roleOption = (what: string): Option => new Option('--role <role>', what).choices(['sequencer', 'replica']);
+const sequencerRpcOption = (): Option =>
+  new Option('--sequencer-rpc <url>', 'replica: forward eth_sendRawTransaction to this sequencer (without it, transactions are refused)').argParser(httpUrl);
+
 /**
  * The `metis` program: init, dev, start, config check. Errors from commander (unknown option, bad value)
  * throw a CommanderError instead of exiting; `run` turns them into exit code 2.
  */
 export function buildProgram(options: ProgramOptions = {}): Command {
   const io = options.io ?? processIo;
-  const handlers: Handlers = { init, dev, start, configCheck, ...options.handlers };
+  const handlers: Handlers = { init, dev, start, configCheck, ...bridgeHandlers, ...options.handlers };
   const ctx: CommandContext = { io, ...(options.cwd ? { cwd: options.cwd } : {}) };
   const done = (code: number): void => options.onResult?.(code);
 
@@ -95,6 +105,9 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option('--l1 <url>', 'settle on this L1 (JSON-RPC URL): the contracts are deployed there with the dev keys (default: an embedded anvil)')
     .option('--no-l1', 'no L1: batches are recorded locally (the lightest devnet)')
     .option('--challenge-window <s>', 'seconds before a batch on L1 is final (withdrawals can be finalized then)', int('Challenge window', 0), d.challengeWindow)
+    .addOption(roleOption("'replica': no blocks made here, the chain is derived from a dev sequencer's L1 batches (needs --l1 and --l1-contracts)"))
+    .option('--l1-contracts <file>', "replica: the sequencer's L1 deployment file (<its data dir>/l1-deployment.json)")
+    .addOption(sequencerRpcOption())
     .addOption(logLevelOption().default('info'))
     .action(async (opts: DevCommandOptions) => done(await handlers.dev(opts, ctx)));
 
@@ -103,6 +116,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .description('run the node described by a config file, until Ctrl-C')
     .option('-c, --config <path>', 'config file (TypeScript or JavaScript) or a folder holding metis.config.ts', `./${DEFAULT_CONFIG_FILE}`)
     .option('--data-dir <dir>', "data directory, overriding the config's dataDir")
+    .addOption(roleOption("overrides the config's role: 'replica' derives the chain from the settlement layer instead of producing it"))
+    .addOption(sequencerRpcOption())
     .addOption(logLevelOption())
     .action(async (opts: StartCommandOptions) => done(await handlers.start(opts, ctx)));
 
@@ -113,6 +128,9 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option('-c, --config <path>', 'config file (TypeScript or JavaScript) or a folder holding metis.config.ts', `./${DEFAULT_CONFIG_FILE}`)
     .addOption(logLevelOption())
     .action(async (opts: ConfigCheckOptions & { logLevel?: string }) => done(await handlers.configCheck(opts, ctx)));
+
+  // deploy, deposit, withdraw, withdrawals (commands/bridge-program.ts)
+  registerBridgeCommands(program, handlers, ctx, done);
 
   return program;
 }

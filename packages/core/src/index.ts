@@ -30,6 +30,8 @@ export type {
 export {
   defineConfig,
   nodeConfigSchema,
+  NODE_ROLES,
+  type NodeRole,
   type NodeConfig,
   type NodeConfigInput,
   type ResolvedNodeConfig,

@@ -36,6 +36,15 @@ export interface DevnetOptions {
    * (`--no-l1`): most tests are about the L2 and start faster without an L1.
    */
   l1?: boolean | string;
+  /**
+   * `replica`: a node that derives the chain from an existing dev sequencer's L1 (`l1` must be its URL and
+   * `l1Contracts` its deployment file, `Devnet.l1Url` / `Devnet.l1Contracts` of the sequencer).
+   */
+  role?: 'sequencer' | 'replica';
+  /** The sequencer's L1 deployment file, for a replica. */
+  l1Contracts?: string;
+  /** Where a replica forwards transactions (the sequencer's `url`). */
+  sequencerRpc?: string;
   /** Working directory of the child. */
   cwd?: string;
   startTimeoutMs?: number;
@@ -45,7 +54,12 @@ export interface DevnetOptions {
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'metis-devnet-')));
   const l1 = options.l1 === undefined || options.l1 === false ? ['--no-l1'] : options.l1 === true ? [] : ['--l1', options.l1];
-  const args = [METIS_BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--block-time', options.blockTime ?? 'instant', ...l1, ...(options.args ?? [])];
+  const replica = [
+    ...(options.role ? ['--role', options.role] : []),
+    ...(options.l1Contracts ? ['--l1-contracts', options.l1Contracts] : []),
+    ...(options.sequencerRpc ? ['--sequencer-rpc', options.sequencerRpc] : []),
+  ];
+  const args = [METIS_BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--block-time', options.blockTime ?? 'instant', ...l1, ...replica, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

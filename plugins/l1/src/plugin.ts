@@ -8,6 +8,10 @@ import { l1OptionsSchema } from './options.js';
  * Settlement on an Ethereum L1: commit posts batches (data through the DATA_AVAILABILITY plugin, header to
  * the BatchInbox), prove follows their finality on L1, deposits from the L1 Bridge feed the sequencer
  * (DEPOSIT_QUEUE), and the L2 bridge predeploys go into the genesis.
+ *
+ * On a replica (`role: 'replica'`) nothing is posted and no key is used: the Deriver rebuilds the chain
+ * from the BatchInbox and the DA (BLOCK_IMPORTER), checks every batch, and provides FINALITY from what it
+ * verified; DEPOSIT_QUEUE serves nothing. Both roles answer `metis_syncStatus`.
  */
 export const l1 = definePlugin({
   id: 'l1',

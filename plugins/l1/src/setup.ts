@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Contract, Interface, JsonRpcProvider, Network, Wallet } from 'ethers';
+import { Interface, JsonRpcProvider, Network, Wallet } from 'ethers';
 import { loadArtifact } from '@metis/contracts';
 import {
   Batcher,
@@ -9,11 +9,10 @@ import {
   DEPOSIT_QUEUE,
   FINALITY,
   MetisError,
+  RPC_NAMESPACES,
   STAGES_RUNNER,
-  type ChainHead,
   type DataAvailability,
   type Hex,
-  type Logger,
   type PluginApi,
 } from '@metis/core';
 import { encodeBatch } from './batch/codec.js';
@@ -24,6 +23,9 @@ import { TxSender } from './l1/tx-sender.js';
 import { l1ContractsSchema, type L1Contracts, type L1Options } from './options.js';
 import { InboxClient } from './settlement/inbox.js';
 import { L1Settlement } from './settlement/l1-settlement.js';
+import { ensureRegistered } from './settlement/registration.js';
+import { syncStatusNamespace } from './replica/sync-status.js';
+import { settlementNamespace } from './rpc/namespace.js';
 
 /** Every custom error of the L1 contracts, to name reverts in errors and logs. */
 function errorInterface(): Interface {
@@ -64,15 +66,20 @@ async function l1ChainIdOf(url: string): Promise<bigint> {
   throw new MetisError('L1_RPC', { method: 'eth_chainId', reason: `${url}: ${(last as Error)?.message ?? last}` });
 }
 
+/** How long stop waits for a batch in flight. */
+const STOP_GRACE_MS = 5_000;
+
 /** Wires the L1 settlement into the node: connection, deposits, commit/prove, finality and the batch loop. */
 export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
   const { options, container, logger, events } = api;
+  const replica = api.config.role === 'replica';
   const chainId = BigInt(api.config.chainId);
   const contracts = await loadContracts(options.contracts);
   // A static network: ethers otherwise asks eth_chainId before many requests, and loops on a down L1.
   const l1ChainId = await l1ChainIdOf(options.rpcUrl);
   const provider = new JsonRpcProvider(options.rpcUrl, Network.from(l1ChainId), { batchMaxCount: 1, staticNetwork: true });
-  const key = options.proposerKey ?? process.env[options.proposerKeyEnv];
+  // A replica never sends to L1: a configured key is left unused.
+  const key = replica ? undefined : (options.proposerKey ?? process.env[options.proposerKeyEnv]);
   const sender = key
     ? new TxSender(new Wallet(key), provider, options.sender, {
         errorInterface: errorInterface(),
@@ -88,13 +95,6 @@ export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
   container.value(L1_CONNECTION, connection);
 
   const chain = container.resolve(CHAIN_HEAD);
-  const watcher = new DepositWatcher(
-    provider,
-    { chainId, bridge: contracts.bridge as Hex, confirmations: options.confirmations, maxLogRange: options.maxLogRange, reorgDepth: options.reorgDepth },
-    logger,
-  );
-  container.value(DEPOSIT_QUEUE, watcher);
-
   const send = (request: { to: Hex; data: Hex; value?: bigint }, action: string) => {
     if (!sender) throw new MetisError('L1_TX_FAILED', { action, reason: 'this node has no proposer key' });
     return sender.send({ ...request, action });
@@ -111,6 +111,23 @@ export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
     publish: (data) => container.resolve(DATA_AVAILABILITY).publish(data),
     retrieve: (commitment, hash) => container.resolve(DATA_AVAILABILITY).retrieve(commitment, hash),
   };
+
+  if (replica) {
+    // Registered first, so it runs last: the deriver stops before its L1 goes.
+    api.onStop(() => provider.destroy());
+    const { setupReplica } = await import('./replica/setup-replica.js');
+    setupReplica(api, { connection, chain, inbox, da });
+    container.add(RPC_NAMESPACES, settlementNamespace(container.resolve(FINALITY), chain));
+    return;
+  }
+
+  const watcher = new DepositWatcher(
+    provider,
+    { chainId, bridge: contracts.bridge as Hex, confirmations: options.confirmations, maxLogRange: options.maxLogRange, reorgDepth: options.reorgDepth },
+    logger,
+  );
+  container.value(DEPOSIT_QUEUE, watcher);
+
   const settlement = new L1Settlement({
     inbox,
     da,
@@ -121,8 +138,19 @@ export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
     maxBytes: options.batch.maxBytes,
   });
   container.value(FINALITY, settlement);
+  container.add(RPC_NAMESPACES, settlementNamespace(settlement, chain));
   api.provide('commit', (ctx) => settlement.commit(ctx));
   api.provide('prove', (ctx) => settlement.prove(ctx));
+  container.add(
+    RPC_NAMESPACES,
+    syncStatusNamespace(() => ({
+      role: 'sequencer',
+      head: chain.head().number,
+      safe: settlement.safeBlock(),
+      finalized: settlement.finalizedBlock(),
+      l1BatchesSeen: settlement.nextBatchIndex,
+    })),
+  );
 
   const batcher = new Batcher({ batchSize: options.batch.maxBlocks, batchInterval: options.batch.maxAge });
   let timer: NodeJS.Timeout | undefined;
@@ -154,50 +182,10 @@ export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
     running = false;
     if (timer) clearTimeout(timer);
     offBlock();
-    await batcher.stop();
+    // A batch in flight may wait on the L1 for long (fee bumps, an L1 that went away): stop waits a few
+    // seconds for it, then lets it go. Nothing is lost: at the next start the settlement reads L1 again.
+    const stopped = await Promise.race([batcher.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STOP_GRACE_MS).unref())]);
+    if (!stopped) logger.warn({ graceMs: STOP_GRACE_MS }, 'stopping while a batch is in flight on L1; it is checked against L1 at the next start');
     provider.destroy();
   });
-}
-
-/**
- * Checks the chain's L1 registry entry against this node (genesis state root, proposer); registers the
- * chain and bonds the proposer first when `register` is set and the chain is not registered yet.
- */
-async function ensureRegistered(l1: L1Connection, chain: ChainHead, options: L1Options, da: DataAvailability, logger: Logger): Promise<void> {
-  const registry = new Contract(l1.contracts.chainRegistry, loadArtifact('ChainRegistry').abi as never, l1.provider);
-  const bonds = new Contract(l1.contracts.bondManager, loadArtifact('BondManager').abi as never, l1.provider);
-  const code = await l1.provider.getCode(l1.contracts.chainRegistry);
-  if (code === '0x') throw new MetisError('L1_CONTRACTS_MISSING', { address: l1.contracts.chainRegistry, reason: 'no contract code there' });
-  const genesis = await chain.block(0n);
-  const genesisRoot = genesis!.stateRoot;
-  const registered = (await registry.getFunction('isRegistered')(l1.chainId)) as boolean;
-  if (!registered) {
-    if (!options.register || !l1.sender) {
-      throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'registration', onL1: 'none', local: 'a chain to settle (register it, or set `register` for a devnet)' });
-    }
-    const r = options.register;
-    const config = {
-      owner: l1.sender.address,
-      sequencer: l1.sender.address,
-      proposer: l1.sender.address,
-      challengeWindow: r.challengeWindow,
-      minBond: r.minBond,
-      daKind: da.kind,
-      genesisStateRoot: genesisRoot,
-      inclusionWindow: r.inclusionWindow,
-    };
-    await l1.sender.send({ to: l1.contracts.chainRegistry, data: registry.interface.encodeFunctionData('registerChain', [l1.chainId, config]), action: 'ChainRegistry.registerChain' });
-    logger.info({ chainId: l1.chainId, challengeWindow: r.challengeWindow }, 'chain registered on L1');
-  }
-  const cfg = (await registry.getFunction('getChain')(l1.chainId)) as { genesisStateRoot: string; proposer: string };
-  if (cfg.genesisStateRoot.toLowerCase() !== genesisRoot) {
-    throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'genesis state root', onL1: cfg.genesisStateRoot, local: genesisRoot });
-  }
-  if (l1.sender && cfg.proposer.toLowerCase() !== l1.sender.address.toLowerCase()) {
-    throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'proposer', onL1: cfg.proposer, local: l1.sender.address });
-  }
-  if (l1.sender && options.register && !((await bonds.getFunction('isBonded')(l1.chainId, l1.sender.address)) as boolean)) {
-    await l1.sender.send({ to: l1.contracts.bondManager, data: bonds.interface.encodeFunctionData('deposit', [l1.chainId]), value: options.register.bond, action: 'BondManager.deposit' });
-    logger.info({ bond: options.register.bond }, 'proposer bonded on L1');
-  }
 }

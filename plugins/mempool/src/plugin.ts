@@ -5,6 +5,9 @@ import { mempoolOptionsSchema } from './options.js';
 /**
  * The ingest-stage provider for EVM chains: validates transactions against the committed head, journals
  * them in LevelDB before acknowledging them, and offers them to the order stage as TX_POOL.
+ *
+ * On a replica (`role: 'replica'`) nothing is pooled: transactions are checked statelessly and forwarded
+ * to the node's `sequencerRpc` (or refused with TX_READ_ONLY without one); TX_POOL stays, empty.
  */
 export const mempool = definePlugin({
   id: 'mempool',
@@ -14,6 +17,11 @@ export const mempool = definePlugin({
   provides: [TX_POOL],
   options: mempoolOptionsSchema,
   async setup(api) {
+    if (api.config.role === 'replica') {
+      const { setupReplicaIngest } = await import('./replica/setup.js');
+      setupReplicaIngest(api);
+      return;
+    }
     const { Mempool } = await import('./pool.js');
     const pool = new Mempool(api.options, { events: api.events, logger: api.logger });
     api.container.value(TX_POOL, pool);

@@ -1,6 +1,7 @@
 import {
   BLOCK_PRODUCER,
   CHAIN_HEAD,
+  MetisError,
   DEPOSIT_QUEUE,
   EVENTS,
   STAGES_RUNNER,
@@ -15,6 +16,9 @@ import { sequencerOptionsSchema } from './options.js';
  * deposit first (forced inclusion: when a DEPOSIT_QUEUE is present, the sequencer takes them all, oldest
  * first, before any transaction) and then the pool's best executable transactions; produces blocks on a
  * timer (or as soon as transactions or deposits wait, with 'instant').
+ *
+ * A replica (`role: 'replica'`) produces nothing: no loop runs and `produce()` is refused (NODE_STATE);
+ * its blocks come from L1 through the settlement plugin.
  */
 export const sequencer = definePlugin({
   id: 'sequencer',
@@ -31,6 +35,13 @@ export const sequencer = definePlugin({
       const candidates = { ...ctx.template, gasLimit: ctx.template.gasLimit * BigInt(options.candidateGasFactor) };
       ctx.txs = container.resolve(TX_POOL).select(candidates, options.maxTxsPerBlock);
     });
+
+    if (api.config.role === 'replica') {
+      container.value(BLOCK_PRODUCER, {
+        produce: () => Promise.reject(new MetisError('NODE_STATE', { action: 'produce a block', state: 'a read-only replica' })),
+      });
+      return;
+    }
 
     const loop = new BlockLoop(options.blockTime);
     container.value(BLOCK_PRODUCER, { produce: () => loop.produce() });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { devAccounts, devAlloc, parseEth } from '../dev/accounts.js';
 import { devBanner } from '../dev/banner.js';
 import { DEV_DEFAULTS } from '../dev/defaults.js';
+import { usageError } from '../errors.js';
 import { cliLogger, type LogLevel } from '../logging.js';
 import { runNode } from '../run-node.js';
 import type { CommandContext } from './context.js';
@@ -24,6 +25,12 @@ export interface DevCommandOptions {
   l1?: string | boolean;
   /** Seconds before a batch on L1 is final. */
   challengeWindow: number;
+  /** `replica`: follow a dev sequencer's L1 (`l1` URL and `l1Contracts`) instead of producing blocks. */
+  role?: 'sequencer' | 'replica';
+  /** A replica reads the L1 contracts from this deployment file (the sequencer's `<data dir>/l1-deployment.json`). */
+  l1Contracts?: string;
+  /** Where a replica forwards transactions. */
+  sequencerRpc?: string;
   logLevel?: LogLevel;
 }
 
@@ -46,7 +53,8 @@ const L1_PROPOSER_INDEX = 9;
 interface DevL1 {
   rpcUrl: string;
   contracts: string;
-  proposerKey: string;
+  /** Absent on a replica. */
+  proposerKey?: string;
   embedded: boolean;
   stop?: () => Promise<void>;
 }
@@ -79,6 +87,17 @@ async function devL1(options: DevCommandOptions, dataDir: string, mnemonic: stri
   }
 }
 
+/**
+ * A replica's L1: the sequencer's, as given. Nothing is started or deployed; the contracts are read from
+ * the deployment file the sequencer's `metis dev` wrote.
+ */
+function replicaL1(options: DevCommandOptions, cwd: string): DevL1 {
+  const hint = "a replica follows a dev sequencer's L1: give --l1 <url> and --l1-contracts <the sequencer's data dir>/l1-deployment.json";
+  if (typeof options.l1 !== 'string') throw usageError(`--role replica needs --l1 <url>: ${hint}`);
+  if (!options.l1Contracts) throw usageError(`--role replica needs --l1-contracts <file>: ${hint}`);
+  return { rpcUrl: options.l1, contracts: resolve(cwd, options.l1Contracts), embedded: false };
+}
+
 async function rpcCall(url: string, method: string, params: unknown[]): Promise<unknown> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
   const body = (await res.json()) as { result?: unknown; error?: { message: string } };
@@ -90,6 +109,8 @@ async function rpcCall(url: string, method: string, params: unknown[]): Promise<
 export async function dev(options: DevCommandOptions, ctx: CommandContext): Promise<number> {
   const accounts = devAccounts(options.accounts, options.mnemonic);
   const balanceWei = parseEth(options.balance);
+  const replica = options.role === 'replica';
+  const replicaOf = replica ? replicaL1(options, ctx.cwd ?? process.cwd()) : undefined;
   const temporary = options.dataDir === undefined;
   const dataDir = temporary
     ? await mkdtemp(join(tmpdir(), 'metis-dev-'))
@@ -102,7 +123,8 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
 
   let config: unknown;
   try {
-    if (options.l1 !== false) l1 = await devL1(options, dataDir, options.mnemonic);
+    if (replicaOf) l1 = replicaOf;
+    else if (options.l1 !== false) l1 = await devL1(options, dataDir, options.mnemonic);
     // The plugins load only when a devnet is actually started.
     const { devConfig } = await import('../dev/dev-config.js');
     config = devConfig({
@@ -113,7 +135,9 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
       dataDir,
       alloc: devAlloc(accounts, balanceWei),
       ...(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay }),
-      ...(l1 ? { l1: { rpcUrl: l1.rpcUrl, contracts: l1.contracts, proposerKey: l1.proposerKey, challengeWindow: options.challengeWindow } } : {}),
+      ...(l1 ? { l1: { rpcUrl: l1.rpcUrl, contracts: l1.contracts, ...(l1.proposerKey ? { proposerKey: l1.proposerKey } : {}), challengeWindow: options.challengeWindow } } : {}),
+      ...(replica ? { role: 'replica' as const } : {}),
+      ...(options.sequencerRpc === undefined ? {} : { sequencerRpc: options.sequencerRpc }),
       logLevel: options.logLevel ?? 'info',
     });
   } catch (e) {
@@ -135,6 +159,7 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
         blockTime: options.blockTime,
         dataDir,
         temporary,
+        ...(replica ? { replicaOf: options.sequencerRpc ?? '' } : {}),
         ...(l1 ? { l1: { url: l1.rpcUrl, embedded: l1.embedded, contracts: l1.contracts, challengeWindow: options.challengeWindow } } : {}),
       }),
     cleanup,

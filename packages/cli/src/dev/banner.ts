@@ -1,3 +1,4 @@
+import { roleLine } from '../role-line.js';
 import { formatEth, DEV_DERIVATION_PATH, type DevAccount } from './accounts.js';
 
 export interface DevBannerInput {
@@ -9,6 +10,8 @@ export interface DevBannerInput {
   dataDir: string;
   /** True when the data dir is a temporary folder removed on exit. */
   temporary: boolean;
+  /** Set on a replica: the sequencer RPC it forwards transactions to ('' for none). */
+  replicaOf?: string;
   /** The L1 the devnet settles on, if any. */
   l1?: { url: string; embedded: boolean; contracts: string; challengeWindow: number };
 }
@@ -32,14 +35,16 @@ export function devBanner(input: DevBannerInput): string[] {
     ...title('Chain ID'),
     String(input.chainId),
     ...title('Node'),
-    `Block time:        ${input.blockTime === 'instant' ? 'instant (a block as soon as transactions wait)' : `${input.blockTime} ms`}`,
+    ...(input.replicaOf === undefined
+      ? [`Block time:        ${input.blockTime === 'instant' ? 'instant (a block as soon as transactions wait)' : `${input.blockTime} ms`}`]
+      : [`Role:              ${roleLine('replica', input.replicaOf || undefined)}`]),
     `Data directory:    ${input.dataDir}${input.temporary ? ' (temporary, removed on exit)' : ''}`,
     ...title('L1'),
     ...(input.l1
       ? [
           `L1 RPC:            ${input.l1.url}${input.l1.embedded ? ' (embedded anvil, same dev accounts)' : ''}`,
           `L1 contracts:      ${input.l1.contracts}`,
-          `Challenge window:  ${input.l1.challengeWindow} s`,
+          ...(input.replicaOf === undefined ? [`Challenge window:  ${input.l1.challengeWindow} s`] : []),
         ]
       : ['none (--no-l1): batches are recorded locally']),
     '',

@@ -30,12 +30,17 @@ export interface DevConfigOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Settle on this L1 (else batches are recorded locally). */
   l1?: DevL1Options;
+  /** `replica`: derive the chain from the L1 (which `l1` must name) instead of producing it. Default sequencer. */
+  role?: 'sequencer' | 'replica';
+  /** Where a replica forwards transactions. */
+  sequencerRpc?: string;
 }
 
 export interface DevL1Options {
   rpcUrl: string;
   /** Path of the deployment file (addresses). */
   contracts: string;
-  proposerKey: string;
+  /** The sequencer's proposer key; a replica has none. */
+  proposerKey?: string;
   challengeWindow: number;
 }

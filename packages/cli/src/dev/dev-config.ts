@@ -16,11 +16,15 @@ export type { DevConfigOptions } from './defaults.js';
 /**
  * A complete devnet config: EVM with a funded genesis, mempool, sequencer, JSON-RPC, and settlement on an
  * L1 (calldata DA; the chain registers itself and bonds its proposer) or, without one, local settlement.
+ * A replica (`role: 'replica'`) has the same plugins and genesis, and an L1 without key or registration.
  */
 export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
+  const replica = options.role === 'replica';
   return defineConfig({
     chainId: options.chainId ?? DEV_DEFAULTS.chainId,
     name: 'metis-dev',
+    ...(options.role === undefined ? {} : { role: options.role }),
+    ...(options.sequencerRpc === undefined ? {} : { sequencerRpc: options.sequencerRpc }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     plugins: [
@@ -28,12 +32,14 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
       // Transactions without EIP-155 replay protection are rejected here too, as on any Metis chain.
       mempool(),
       sequencer({ blockTime: options.blockTime ?? DEV_DEFAULTS.blockTime }),
-      ...(options.l1
+      ...(options.l1 && replica
+        ? [l1({ rpcUrl: options.l1.rpcUrl, contracts: options.l1.contracts, confirmations: 1, pollInterval: 250 }), calldataDa()]
+        : options.l1
         ? [
             l1({
               rpcUrl: options.l1.rpcUrl,
               contracts: options.l1.contracts,
-              proposerKey: options.l1.proposerKey,
+              ...(options.l1.proposerKey ? { proposerKey: options.l1.proposerKey } : {}),
               confirmations: 1,
               pollInterval: 500,
               batch: { maxBlocks: 20, maxAge: 2_000 },

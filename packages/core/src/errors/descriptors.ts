@@ -57,6 +57,10 @@ export const ERRORS = d({
   TX_TYPE_UNSUPPORTED: { code: 415, rpcCode: -32000, message: 'transaction type not supported: {type}' },
   TX_FEE_CAP_BELOW_TIP: { code: 416, rpcCode: -32000, message: 'max priority fee per gas higher than max fee per gas' },
   TX_SENDER_LIMIT: { code: 417, rpcCode: -32000, message: 'account limit exceeded: address {sender} has {count} pooled transactions, limit {limit}' },
+  TX_READ_ONLY: { code: 418, rpcCode: -32000, message: 'this node is a read-only replica: send transactions to the sequencer (no sequencer RPC is configured here)' },
+  TX_FORWARD_FAILED: { code: 419, rpcCode: -32000, message: 'could not forward the transaction to the sequencer: {reason}' },
+  /** The sequencer refused a forwarded transaction; raised with the sequencer's own JSON-RPC code and message. */
+  TX_FORWARD_REJECTED: { code: 420, rpcCode: -32000, message: '{message}' },
   // RPC
   RPC_PARSE_ERROR: { code: 501, rpcCode: -32700, message: 'Parse error: {reason}' },
   RPC_INVALID_REQUEST: { code: 502, rpcCode: -32600, message: 'Invalid request: {reason}' },

@@ -1,4 +1,4 @@
-import { Contract, Interface, type Provider, type TransactionReceipt } from 'ethers';
+import { Contract, Interface, isError, type Provider, type TransactionReceipt } from 'ethers';
 import type { Hex } from '@metis/core';
 
 /** The BatchInbox functions and events the node uses (the full ABI is in @metis/contracts). */
@@ -7,6 +7,7 @@ export const BATCH_INBOX_ABI = [
   'function nextBatchIndex(uint256 chainId) view returns (uint64)',
   'function isFinalized(uint256 chainId, uint64 batchIndex) view returns (bool)',
   'function lastStateRoot(uint256 chainId) view returns (bytes32)',
+  'function lastFinalizedBatch(uint256 chainId) view returns (bool found, uint64 batchIndex)',
   'function getBatch(uint256 chainId, uint64 batchIndex) view returns ((bytes32 headerHash, bytes32 newStateRoot, bytes32 withdrawalRoot, uint64 lastBlock, uint64 depositCount, uint64 appendedAt, uint64 locks, address proposer))',
   'event BatchAppended(uint256 indexed chainId, uint64 indexed batchIndex, address indexed proposer, bytes32 headerHash, (uint256 chainId, uint64 batchIndex, uint64 firstBlock, uint64 lastBlock, bytes32 prevStateRoot, bytes32 newStateRoot, bytes32 dataHash, bytes daCommitment, bytes32 withdrawalRoot, uint64 depositCount) header)',
   'event BatchesRemoved(uint256 indexed chainId, uint64 indexed fromIndex, uint64 toIndex)',
@@ -79,6 +80,23 @@ export class InboxClient {
       depositCount: b.depositCount,
       appendedAt: b.appendedAt,
     };
+  }
+
+  /** keccak256(abi.encode(header)) of batch `index` as the inbox holds it now; undefined when it holds none. */
+  async headerHash(index: bigint): Promise<Hex | undefined> {
+    try {
+      const b = (await this.contract.getFunction('getBatch')(this.chainId, index)) as { headerHash: string };
+      return b.headerHash.toLowerCase() as Hex;
+    } catch (e) {
+      if (isError(e, 'CALL_EXCEPTION')) return undefined;
+      throw e;
+    }
+  }
+
+  /** The highest final batch, or undefined while none is. */
+  async lastFinalizedBatch(): Promise<bigint | undefined> {
+    const [found, index] = (await this.contract.getFunction('lastFinalizedBatch')(this.chainId)) as [boolean, bigint];
+    return found ? index : undefined;
   }
 
   async append(header: BatchHeader): Promise<TransactionReceipt> {

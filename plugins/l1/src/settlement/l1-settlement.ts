@@ -66,6 +66,11 @@ export class L1Settlement implements Finality, BatchProgress {
     return [...this.known.values()].sort((a, b) => (a.index < b.index ? -1 : 1));
   }
 
+  /** Batches on L1: the index the next one gets. */
+  get nextBatchIndex(): bigint {
+    return this.next;
+  }
+
   lastBatchedBlock(): bigint {
     return this.lastBatched;
   }

@@ -33,6 +33,9 @@ export interface WithdrawalProof {
  * Everything `Bridge.finalizeWithdrawal` needs for the withdrawal started by an L2 transaction, found the
  * way any user can: the withdrawal from the transaction's logs, its batch from the BatchInbox's
  * `BatchAppended` events on L1, and the proof from all withdrawals of that batch's blocks (L2 `eth_getLogs`).
+ * Applications should prefer `@metis/sdk` (`withdrawalStatus`, `finalizeWithdrawal`): it finds the batch without
+ * scanning L1 logs, checks the proof against the root on L1 and tells a paid withdrawal apart. This stays here
+ * (the sdk depends on this package, not the reverse) for the node's own tests.
  */
 export async function proveWithdrawal(input: WithdrawalProofInput): Promise<WithdrawalProof> {
   const receipt = await input.l2.getTransactionReceipt(input.l2TxHash);

@@ -243,12 +243,12 @@ export interface TestNode {
 }
 
 /** A node with the fakes around `plugins` (the sequencer under test), unstarted. */
-export async function buildNode(plugins: AnyPlugin[], options: { logger?: Logger } = {}): Promise<TestNode> {
+export async function buildNode(plugins: AnyPlugin[], options: { logger?: Logger; role?: 'sequencer' | 'replica' } = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'metis-sequencer-'));
   const pool = new FakePool();
   const chain = new FakeChain();
   const node = await createNode(
-    { chainId: 1, dataDir, plugins: [testPool(pool), testChain(chain), testSettlement(), ...plugins] },
+    { chainId: 1, dataDir, ...(options.role ? { role: options.role } : {}), plugins: [testPool(pool), testChain(chain), testSettlement(), ...plugins] },
     { logger: options.logger ?? createLogger({ level: 'silent' }) },
   );
   const blocks: SealedBlock[] = [];
