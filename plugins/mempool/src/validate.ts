@@ -1,16 +1,13 @@
-import type { Common } from '@ethereumjs/common';
 import {
   Capability,
   createTxFromRLP,
-  paramsTx,
   type AccessList2930Tx,
   type FeeMarket1559Tx,
   type LegacyTx,
-  type TxOptions,
 } from '@ethereumjs/tx';
 import { bytesToHex, unpadBytes, type Address } from '@ethereumjs/util';
 import { MetisError, type Hex, type PooledTx, type TxSource } from '@metis/core';
-import type { EvmStateView } from '@metis/evm';
+import { txDecodeOptions, type EvmStateView } from '@metis/evm';
 import { decodeFailure } from './decode-failure.js';
 import type { MempoolOptions } from './options.js';
 
@@ -64,9 +61,6 @@ const PROTECTED_SOURCES: ReadonlySet<TxSource> = new Set<TxSource>(['rpc', 'peer
  * fee and gas sanity, and the price floor (next base fee, minimum tip). Throws the matching TX_* error.
  */
 export class TxValidator {
-  private decodeCommon?: Common;
-  private decodeBase?: Common;
-  private decodeOptions: TxOptions = {};
 
   constructor(
     private readonly options: MempoolOptions,
@@ -85,7 +79,7 @@ export class TxValidator {
     const raw = new Uint8Array(input);
     let tx: SupportedTx;
     try {
-      tx = createTxFromRLP(raw, this.txOptions()) as SupportedTx;
+      tx = createTxFromRLP(raw, txDecodeOptions(this.state.common)) as SupportedTx;
     } catch (e) {
       throw decodeFailure(raw, this.state.chainId, e);
     }
@@ -147,37 +141,6 @@ export class TxValidator {
       raw,
       source,
     };
-  }
-
-  /**
-   * Decoding options. `createTxFromRLP` copies the Common and merges the tx params into it for every
-   * transaction (JSON deep copies and a params-cache rebuild: most of the decode time). We merge them once
-   * into our own copy of the state's Common, shared by every decoded transaction, and pass empty params.
-   * Rebuilt if the state swaps its Common or changes hardfork.
-   */
-  private txOptions(): TxOptions {
-    const base = this.state.common;
-    if (this.decodeBase !== base || this.decodeCommon?.hardfork() !== base.hardfork()) {
-      this.decodeBase = base;
-      const common = base.copy();
-      try {
-        common.updateParams(paramsTx);
-        common.param('txGas');
-        // Every decoded transaction copies its Common and calls updateParams(params), which rebuilds the
-        // whole params cache (half of the decode time). This Common already holds the merged params and
-        // is only read by transactions, so all of them share it: copy and empty updates are no-ops.
-        common.copy = () => common;
-        common.updateParams = (params) => {
-          if (Object.keys(params).length > 0) throw new Error('the shared decode Common takes no new params');
-        };
-        this.decodeCommon = common;
-        this.decodeOptions = { common, params: {}, freeze: false };
-      } catch {
-        this.decodeCommon = base;
-        this.decodeOptions = { common: base, freeze: false };
-      }
-    }
-    return this.decodeOptions;
   }
 }
 

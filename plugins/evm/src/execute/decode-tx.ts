@@ -3,31 +3,33 @@ import { createTxFromRLP, paramsTx, type TxOptions, type TypedTransaction } from
 import { equalsBytes, unpadBytes, type Address } from '@ethereumjs/util';
 import { keccak256 } from '../crypto/keccak.js';
 
-const decodeOptions = new WeakMap<Common, TxOptions>();
+const decodeOptions = new WeakMap<Common, { hardfork: string; options: TxOptions }>();
 
 /**
  * Options for decoding transactions of a chain. `createTxFromRLP` copies the Common and merges the tx
- * params into it for every transaction (most of the decode time); this merges them once into a copy that
- * every decoded transaction shares (its copy and empty param updates are no-ops). The copy keeps the
- * chain's `customCrypto`, so recovery runs on native secp256k1 when available.
+ * params into it for every transaction (JSON deep copies and a params-cache rebuild: most of the decode
+ * time); this merges them once into a copy that every decoded transaction shares (its copy and empty param
+ * updates are no-ops). The copy keeps the chain's `customCrypto`, so recovery runs on native secp256k1
+ * when available. Transactions decode unfrozen (`freeze: false`) so the caller can pin the recovered
+ * sender before freezing them. Rebuilt when the chain's Common changes hardfork.
  */
-function txOptions(chainCommon: Common): TxOptions {
-  let options = decodeOptions.get(chainCommon);
-  if (!options) {
-    const common = chainCommon.copy();
-    try {
-      common.updateParams(paramsTx);
-      common.param('txGas');
-      common.copy = () => common;
-      common.updateParams = (params) => {
-        if (Object.keys(params).length > 0) throw new Error('the shared decode Common takes no new params');
-      };
-      options = { common, params: {}, freeze: false };
-    } catch {
-      options = { common: chainCommon, freeze: false };
-    }
-    decodeOptions.set(chainCommon, options);
+export function txDecodeOptions(chainCommon: Common): TxOptions {
+  const cached = decodeOptions.get(chainCommon);
+  if (cached && cached.hardfork === chainCommon.hardfork()) return cached.options;
+  let options: TxOptions;
+  const common = chainCommon.copy();
+  try {
+    common.updateParams(paramsTx);
+    common.param('txGas');
+    common.copy = () => common;
+    common.updateParams = (params) => {
+      if (Object.keys(params).length > 0) throw new Error('the shared decode Common takes no new params');
+    };
+    options = { common, params: {}, freeze: false };
+  } catch {
+    options = { common: chainCommon, freeze: false };
   }
+  decodeOptions.set(chainCommon, { hardfork: chainCommon.hardfork(), options });
   return options;
 }
 
@@ -45,7 +47,7 @@ export interface DecodedTx {
 export function decodeSignedTx(common: Common, raw: Uint8Array): DecodedTx {
   let tx: TypedTransaction;
   try {
-    tx = createTxFromRLP(raw, txOptions(common));
+    tx = createTxFromRLP(raw, txDecodeOptions(common));
   } catch (e) {
     throw new Error(`cannot be decoded: ${(e as Error).message}`);
   }
