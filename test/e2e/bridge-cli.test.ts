@@ -10,10 +10,9 @@ import { loadArtifact, PREDEPLOYS } from '@metis/contracts';
 import { l1ContractsSchema, type L1Contracts } from '@metis/l1';
 import { finalizeWithdrawal, isSdkError, l2TokenFor, relayWithdrawals, withdrawalStatus, withdrawETH, type WithdrawalState } from '@metis/sdk';
 import { startAnvil, type Anvil } from '@metis/testkit';
-import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, METIS_BIN, removeDir, startDevnet, type Devnet } from './harness.js';
+import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, METIS_BIN, removeDir, startDevnet, type Devnet, until } from './harness.js';
 
 const CHALLENGE_WINDOW = 5;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Run {
   code: number | null;
@@ -45,15 +44,6 @@ async function metisJson<T>(args: string[], env: Record<string, string | undefin
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 interface ListedJson {
   address: string;

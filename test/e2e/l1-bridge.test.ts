@@ -5,19 +5,9 @@ import { Contract, JsonRpcProvider, Wallet, parseEther, type TransactionReceipt 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifact, PREDEPLOYS } from '@metis/contracts';
 import { proveWithdrawal, type L1Contracts } from '@metis/l1';
-import { CHAIN_ID, DEV_KEYS, removeDir, startDevnet, type Devnet } from './harness.js';
+import { CHAIN_ID, DEV_KEYS, removeDir, startDevnet, type Devnet, until } from './harness.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** The custom error a rejected call reverted with, by name. */
 async function revertName(p: Promise<unknown>, contract: Contract): Promise<string> {

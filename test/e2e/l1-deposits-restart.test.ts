@@ -8,17 +8,9 @@ import { Contract, JsonRpcProvider, Wallet, parseEther } from 'ethers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadArtifact, PREDEPLOYS } from '@metis/contracts';
 import type { L1Contracts } from '@metis/l1';
-import { CHAIN_ID, DEV_KEYS, removeDir, startDevnet, type Devnet } from './harness.js';
+import { CHAIN_ID, DEV_KEYS, removeDir, startDevnet, type Devnet, until } from './harness.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('deposits across a restart of metis dev', () => {
   let node: Devnet | undefined;

@@ -9,17 +9,9 @@ import { Contract, JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_INBOX_ABI, startAnvil, type Anvil, type L1Contracts } from '@metis/l1';
 import { startFaultyRpc, type FaultyRpc } from '../../plugins/l1/src/testing/faulty-rpc.js';
-import { CHAIN_ID, removeDir, startDevnet, type Devnet } from './harness.js';
+import { CHAIN_ID, removeDir, startDevnet, type Devnet, until } from './harness.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describe('batch submission under L1 faults and a crash', () => {
   let anvil: Anvil;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Contract, ContractFactory, HDNodeWallet, JsonRpcProvider, Wallet, parseEther, type TransactionReceipt } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifact, PREDEPLOYS } from '@metis/contracts';
-import { CHAIN_ID, call, removeDir, rpc, startDevnet, type Devnet } from './harness.js';
+import { CHAIN_ID, call, removeDir, rpc, startDevnet, type Devnet, until } from './harness.js';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
 const devWallet = (i: number): HDNodeWallet => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`);
@@ -18,18 +18,8 @@ const SENDERS = [0, 1, 4, 5, 6, 7, 8, 9].map(devWallet);
 const WAVES = 4;
 const PER_WAVE = 60;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 const tagNumber = async (url: string, tag: string): Promise<number> => Number((await call(url, 'eth_getBlockByNumber', [tag, false]))?.number ?? 0);
 interface SyncStatus {

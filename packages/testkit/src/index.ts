@@ -17,3 +17,4 @@ export {
   type L1Addresses,
   type L1Deployment,
 } from '@metis/l1';
+export { sleep, until } from './wait.js';
