@@ -18,3 +18,4 @@ export {
   type L1Deployment,
 } from '@metis/l1';
 export { sleep, until } from './wait.js';
+export { daConformanceSuite, DA_CONFORMANCE_LARGE_BYTES, type DaHarness } from './conformance/da.js';
