@@ -35,7 +35,9 @@ describe('examples/rollup on an L1', () => {
     const deployed = await run(process.execPath, [METIS_BIN, 'deploy', '--l1', anvil.url, '--out', deployment, '--unbonding-delay', '60'], {
       env: { ...process.env, METIS_DEPLOYER_KEY: key(5), NO_COLOR: '1' },
     });
-    expect(deployed.stdout).toContain(deployment);
+    // It names the file it wrote (relative to the working directory) and the config line that reads it.
+    expect(deployed.stdout).toMatch(/Wrote \S*l1-deployment\.json/);
+    expect(deployed.stdout).toContain(`l1({ rpcUrl: '${anvil.url}'`);
     const addresses = JSON.parse(await readFile(deployment, 'utf8')) as Record<string, string>;
     expect(Object.keys(addresses).sort()).toEqual(['batchInbox', 'bondManager', 'bridge', 'chainRegistry', 'dataInbox', 'startBlock']);
 
