@@ -1,7 +1,7 @@
 import type { Contract, JsonRpcProvider, TransactionReceipt, Wallet } from 'ethers';
 import { parseEther } from 'ethers';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHALLENGER_ROLE, deployL1, startAnvil, type Anvil } from '@metis/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHALLENGER_ROLE, deployL1 } from '@metis/testkit';
 import {
   ZERO_HASH,
   chainConfig,
@@ -11,15 +11,12 @@ import {
   header,
   headerHash,
   label,
-  makeProvider,
   mineAt,
   mineBlocks,
   mined,
-  printGas,
   recordGas,
-  revertTo,
-  snapshot,
   type BatchHeader,
+  useAnvil,
 } from './helpers.js';
 
 const A = 901n;
@@ -31,7 +28,6 @@ const ONE = parseEther('1');
 const GENESIS_A = label('genesis-a');
 const GENESIS_B = label('genesis-b');
 
-let anvil: Anvil;
 let provider: JsonRpcProvider;
 let admin: Wallet;
 let proposerA: Wallet;
@@ -42,13 +38,13 @@ let registry: Contract;
 let bonds: Contract;
 let bridge: Contract;
 let inbox: Contract;
-let snap: string;
 
 const as = (c: Contract, w: Wallet): Contract => c.connect(w) as Contract;
 
+const env = useAnvil('batch-inbox');
+
 beforeAll(async () => {
-  anvil = await startAnvil();
-  provider = makeProvider(anvil.url);
+  ({ provider } = env);
   [admin, proposerA, proposerB, challenger, user] = devWallets(provider, 5) as [Wallet, Wallet, Wallet, Wallet, Wallet];
   const l1 = await deployL1(admin, { unbondingDelay: 7200, challengers: [challenger.address] });
   ({ chainRegistry: registry, bondManager: bonds, bridge, batchInbox: inbox } = l1);
@@ -65,19 +61,6 @@ beforeAll(async () => {
     registry.registerChain(B, chainConfig({ owner: admin.address, proposer: proposerB.address }, { challengeWindow: WINDOW_B, genesisStateRoot: GENESIS_B })),
   );
   await mined(as(bonds, proposerA).deposit(A, { value: ONE }));
-});
-
-afterAll(async () => {
-  printGas('batch-inbox');
-  provider?.destroy();
-  await anvil?.stop();
-});
-
-beforeEach(async () => {
-  snap = await snapshot(provider);
-});
-afterEach(async () => {
-  await revertTo(provider, snap);
 });
 
 /** Header i of chain A, continuing headers 0..i-1 built the same way (10 L2 blocks each). */

@@ -1,7 +1,7 @@
 import type { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { parseEther } from 'ethers';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SLASHER_ROLE, deployL1, startAnvil, type Anvil } from '@metis/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SLASHER_ROLE, deployL1 } from '@metis/testkit';
 import {
   ZERO_ADDRESS,
   chainConfig,
@@ -10,12 +10,9 @@ import {
   expectRevert,
   freshAddress,
   increaseTime,
-  makeProvider,
   mined,
-  printGas,
   recordGas,
-  revertTo,
-  snapshot,
+  useAnvil,
 } from './helpers.js';
 
 const DELAY = 7 * 24 * 3600;
@@ -23,7 +20,6 @@ const A = 901n;
 const B = 902n;
 const ONE = parseEther('1');
 
-let anvil: Anvil;
 let provider: JsonRpcProvider;
 let admin: Wallet;
 let alice: Wallet;
@@ -32,13 +28,13 @@ let slasher: Wallet;
 let treasury: string;
 let registry: Contract;
 let bonds: Contract;
-let snap: string;
 
 const as = (c: Contract, w: Wallet): Contract => c.connect(w) as Contract;
 
+const env = useAnvil('bonds');
+
 beforeAll(async () => {
-  anvil = await startAnvil();
-  provider = makeProvider(anvil.url);
+  ({ provider } = env);
   [admin, alice, bob, slasher] = devWallets(provider, 4) as [Wallet, Wallet, Wallet, Wallet];
   treasury = freshAddress();
   const l1 = await deployL1(admin, { unbondingDelay: DELAY, treasury, slashers: [slasher.address] });
@@ -46,19 +42,6 @@ beforeAll(async () => {
   bonds = l1.bondManager;
   await mined(registry.registerChain(A, chainConfig({ owner: admin.address, proposer: alice.address }, { minBond: ONE })));
   await mined(registry.registerChain(B, chainConfig({ owner: admin.address, proposer: alice.address }, { minBond: 3n * ONE })));
-});
-
-afterAll(async () => {
-  printGas('bonds');
-  provider?.destroy();
-  await anvil?.stop();
-});
-
-beforeEach(async () => {
-  snap = await snapshot(provider);
-});
-afterEach(async () => {
-  await revertTo(provider, snap);
 });
 
 const balance = (address: string) => provider.getBalance(address);

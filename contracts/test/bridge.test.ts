@@ -1,8 +1,8 @@
 import type { Contract, JsonRpcProvider, TransactionReceipt, Wallet } from 'ethers';
 import { keccak256, parseEther, parseUnits } from 'ethers';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deployL1, startAnvil, type Anvil } from '@metis/testkit';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deployL1 } from '@metis/testkit';
 import {
   DEPOSIT_TUPLE,
   WITHDRAWAL_TYPES,
@@ -18,16 +18,13 @@ import {
   header,
   increaseTime,
   label,
-  makeProvider,
   mined,
-  printGas,
   recordGas,
-  revertTo,
-  snapshot,
   withdrawalHash,
   withdrawalValues,
   type Withdrawal,
   type WithdrawalValues,
+  useAnvil,
 } from './helpers.js';
 
 const A = 901n;
@@ -35,7 +32,6 @@ const B = 902n;
 const WINDOW = 3600;
 const ONE = parseEther('1');
 
-let anvil: Anvil;
 let provider: JsonRpcProvider;
 let admin: Wallet;
 let proposerA: Wallet;
@@ -50,13 +46,13 @@ let inbox: Contract;
 let tst: Contract;
 let fee: Contract;
 let mkr: Contract;
-let snap: string;
 
 const as = (c: Contract, w: Wallet): Contract => c.connect(w) as Contract;
 
+const env = useAnvil('bridge');
+
 beforeAll(async () => {
-  anvil = await startAnvil();
-  provider = makeProvider(anvil.url);
+  ({ provider } = env);
   [admin, proposerA, proposerB, challenger, user, other] = devWallets(provider, 6) as [Wallet, Wallet, Wallet, Wallet, Wallet, Wallet];
   const l1 = await deployL1(admin, { unbondingDelay: 2 * WINDOW, challengers: [challenger.address] });
   ({ chainRegistry: registry, bondManager: bonds, bridge, batchInbox: inbox } = l1);
@@ -67,19 +63,6 @@ beforeAll(async () => {
   tst = await deployContract(user, 'MetisTestToken', ['Test Token', 'TST', parseEther('1000000')]);
   fee = await deployContract(user, 'FeeOnTransferToken', [100, parseUnits('1000000', 6)]);
   mkr = await deployContract(user, 'Bytes32MetadataToken', [parseEther('1000')]);
-});
-
-afterAll(async () => {
-  printGas('bridge');
-  provider?.destroy();
-  await anvil?.stop();
-});
-
-beforeEach(async () => {
-  snap = await snapshot(provider);
-});
-afterEach(async () => {
-  await revertTo(provider, snap);
 });
 
 const meta = (name: string, symbol: string, decimals: number): string => abi.encode(['string', 'string', 'uint8'], [name, symbol, decimals]);

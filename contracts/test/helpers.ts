@@ -15,9 +15,9 @@ import {
   type Signer,
   type TransactionReceipt,
 } from 'ethers';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { PREDEPLOYS, loadArtifact } from '@metis/contracts';
-import { call, type ChainConfig } from '@metis/testkit';
+import { call, startAnvil, type Anvil, type AnvilOptions, type ChainConfig } from '@metis/testkit';
 
 export const abi = AbiCoder.defaultAbiCoder();
 
@@ -202,6 +202,32 @@ export async function snapshot(provider: JsonRpcProvider): Promise<string> {
 export async function revertTo(provider: JsonRpcProvider, id: string): Promise<void> {
   const ok = await provider.send('evm_revert', [id]);
   if (!ok) throw new Error(`evm_revert ${id} failed`);
+}
+
+/**
+ * One anvil for a test file: started before the file's own `beforeAll` (register this first), every test's
+ * changes reverted through an EVM snapshot taken after that set-up, and at the end the gas table printed
+ * (when `gasFile` is given) and anvil stopped. The returned object is filled in once anvil runs.
+ */
+export function useAnvil(gasFile?: string, options: AnvilOptions = {}): { anvil: Anvil; provider: JsonRpcProvider } {
+  const env = {} as { anvil: Anvil; provider: JsonRpcProvider };
+  let snap = '';
+  beforeAll(async () => {
+    env.anvil = await startAnvil(options);
+    env.provider = makeProvider(env.anvil.url);
+  });
+  afterAll(async () => {
+    if (gasFile) printGas(gasFile);
+    env.provider?.destroy();
+    await env.anvil?.stop();
+  });
+  beforeEach(async () => {
+    snap = await snapshot(env.provider);
+  });
+  afterEach(async () => {
+    await revertTo(env.provider, snap);
+  });
+  return env;
 }
 
 export async function blockTimestamp(provider: JsonRpcProvider, blockNumber: number): Promise<number> {

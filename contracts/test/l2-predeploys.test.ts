@@ -2,9 +2,9 @@
 // L2 genesis will hold them), and deposits are sent by the impersonated system caller (as the node will).
 import type { Contract, JsonRpcProvider, JsonRpcSigner, TransactionReceipt, Wallet } from 'ethers';
 import { concat, getCreate2Address, keccak256, parseEther, toBeHex, zeroPadValue } from 'ethers';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifact } from '@metis/contracts';
-import { startAnvil, type Anvil } from '@metis/testkit';
+import type { Anvil } from '@metis/testkit';
 import {
   L2_BRIDGE,
   MESSAGE_PASSER,
@@ -18,13 +18,10 @@ import {
   eventsOf,
   expectRevert,
   freshAddress,
-  makeProvider,
   mined,
-  printGas,
   recordGas,
-  revertTo,
-  snapshot,
   withdrawalHash,
+  useAnvil,
 } from './helpers.js';
 
 let anvil: Anvil;
@@ -34,7 +31,6 @@ let user: Wallet;
 let other: Wallet;
 let bridge: Contract; // as the system caller
 let passer: Contract;
-let snap: string;
 
 /** The node gives every deposit call a fixed, generous gas limit (never an estimate: see L2Bridge). */
 const DEPOSIT_GAS = 1_000_000;
@@ -43,9 +39,10 @@ const ONE = parseEther('1');
 const as = (c: Contract, w: Wallet): Contract => c.connect(w) as Contract;
 const meta = (name: string, symbol: string, decimals: number): string => abi.encode(['string', 'string', 'uint8'], [name, symbol, decimals]);
 
+const env = useAnvil('l2-predeploys', { chainId: 901 });
+
 beforeAll(async () => {
-  anvil = await startAnvil({ chainId: 901 });
-  provider = makeProvider(anvil.url);
+  ({ anvil, provider } = env);
   [user, other] = devWallets(provider, 2) as [Wallet, Wallet];
   await provider.send('anvil_setCode', [L2_BRIDGE, loadArtifact('L2Bridge').deployedBytecode]);
   await provider.send('anvil_setCode', [MESSAGE_PASSER, loadArtifact('MessagePasser').deployedBytecode]);
@@ -54,19 +51,6 @@ beforeAll(async () => {
   system = await provider.getSigner(SYSTEM_CALLER);
   bridge = at('L2Bridge', L2_BRIDGE, system);
   passer = at('MessagePasser', MESSAGE_PASSER, provider);
-});
-
-afterAll(async () => {
-  printGas('l2-predeploys');
-  provider?.destroy();
-  await anvil?.stop();
-});
-
-beforeEach(async () => {
-  snap = await snapshot(provider);
-});
-afterEach(async () => {
-  await revertTo(provider, snap);
 });
 
 interface DepositArgs {

@@ -1,7 +1,7 @@
 import type { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { hexlify, toUtf8Bytes } from 'ethers';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deployL1, startAnvil, type Anvil, type ChainConfig } from '@metis/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deployL1, type ChainConfig } from '@metis/testkit';
 import {
   ZERO_ADDRESS,
   ZERO_HASH,
@@ -10,40 +10,25 @@ import {
   eventOf,
   expectRevert,
   label,
-  makeProvider,
   mined,
-  revertTo,
-  snapshot,
+  useAnvil,
 } from './helpers.js';
 
-let anvil: Anvil;
 let provider: JsonRpcProvider;
 let owner: Wallet;
 let sequencer: Wallet;
 let proposer: Wallet;
 let stranger: Wallet;
 let registry: Contract;
-let snap: string;
 
 const CHAIN = 901n;
 
+const env = useAnvil();
+
 beforeAll(async () => {
-  anvil = await startAnvil();
-  provider = makeProvider(anvil.url);
+  ({ provider } = env);
   [owner, sequencer, proposer, stranger] = devWallets(provider, 4) as [Wallet, Wallet, Wallet, Wallet];
   ({ chainRegistry: registry } = await deployL1(owner, { unbondingDelay: 3600 }));
-});
-
-afterAll(async () => {
-  provider?.destroy();
-  await anvil?.stop();
-});
-
-beforeEach(async () => {
-  snap = await snapshot(provider);
-});
-afterEach(async () => {
-  await revertTo(provider, snap);
 });
 
 const cfgOf = (overrides: Partial<ChainConfig> = {}): ChainConfig =>
