@@ -41,6 +41,7 @@ const CONTRACTS = [
   'DataInbox',
   'BatchInbox',
   'Bridge',
+  'DaChallenge',
   'L2Bridge',
   'MessagePasser',
   'BridgedToken',
