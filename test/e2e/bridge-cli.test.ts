@@ -294,9 +294,9 @@ describe('metis deploy on a separate L1', () => {
     const file = l1ContractsSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     const provider = new JsonRpcProvider(anvil.url, undefined, { cacheTimeout: -1 });
     try {
-      for (const name of ['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox'] as const) {
-        expect((await provider.getCode(file[name])).length, name).toBeGreaterThan(2);
-        expect(r.stdout).toContain(file[name]);
+      for (const name of ['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'daChallenge'] as const) {
+        expect((await provider.getCode(file[name]!)).length, name).toBeGreaterThan(2);
+        expect(r.stdout).toContain(file[name]!);
       }
       expect(file.startBlock).toBeGreaterThan(0);
       expect(r.stdout).toContain(`l1({ rpcUrl: '${anvil.url}', contracts: '`);

@@ -7,7 +7,7 @@ import { l1ContractsSchema } from '@metis/l1';
 import { loadDeployment, saveDeployment, verifyDeployment } from './contracts.js';
 
 const a = (n: number): string => `0x${n.toString(16).padStart(40, '0')}`;
-const deployment = { chainRegistry: a(1), bondManager: a(2), batchInbox: a(3), bridge: a(4), dataInbox: a(5), startBlock: 7 };
+const deployment = { chainRegistry: a(1), bondManager: a(2), batchInbox: a(3), bridge: a(4), dataInbox: a(5), daChallenge: a(6), startBlock: 7 };
 
 describe('deployment files', () => {
   let dir: string;
@@ -23,8 +23,20 @@ describe('deployment files', () => {
     await saveDeployment(file, deployment);
     const text = await readFile(file, 'utf8');
     expect(l1ContractsSchema.parse(JSON.parse(text))).toEqual(deployment);
-    expect(Object.keys(JSON.parse(text))).toEqual(['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'startBlock']);
+    expect(Object.keys(JSON.parse(text))).toEqual(['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'daChallenge', 'startBlock']);
     expect(await loadDeployment(file)).toEqual(deployment);
+  });
+
+  it('reads and writes files of deployments older than the DA challenge (no daChallenge)', async () => {
+    const { daChallenge: _, ...older } = deployment;
+    const file = join(dir, 'older.json');
+    await writeFile(file, JSON.stringify(older));
+    const loaded = await loadDeployment(file);
+    expect(loaded).toEqual(older);
+    expect(loaded.daChallenge).toBeUndefined();
+    const again = join(dir, 'older-again.json');
+    await saveDeployment(again, loaded);
+    expect(Object.keys(JSON.parse(await readFile(again, 'utf8')))).toEqual(['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'startBlock']);
   });
 
   it('refuses to overwrite a deployment file unless asked', async () => {
@@ -48,12 +60,16 @@ describe('deployment files', () => {
   });
 
   it('verifyDeployment names the first contract without code', async () => {
-    const code: Record<string, string> = { [a(1)]: '0x60', [a(2)]: '0x60', [a(3)]: '0x', [a(4)]: '0x60', [a(5)]: '0x60' };
+    const code: Record<string, string> = { [a(1)]: '0x60', [a(2)]: '0x60', [a(3)]: '0x', [a(4)]: '0x60', [a(5)]: '0x60', [a(6)]: '0x60' };
     const provider = { getCode: async (address: string) => code[address] ?? '0x' } as never;
     const error = await verifyDeployment({ l1Provider: provider, contracts: deployment }).catch((e: unknown) => e);
     expect(isMetisError(error, 'L1_CONTRACTS_MISSING')).toBe(true);
     expect(String(error)).toMatch(/batchInbox/);
     code[a(3)] = '0x60';
     await expect(verifyDeployment({ l1Provider: provider, contracts: deployment })).resolves.toBeUndefined();
+    code[a(6)] = '0x';
+    expect(String(await verifyDeployment({ l1Provider: provider, contracts: deployment }).catch((e: unknown) => e))).toMatch(/daChallenge/);
+    const { daChallenge: _, ...older } = deployment;
+    await expect(verifyDeployment({ l1Provider: provider, contracts: older })).resolves.toBeUndefined();
   });
 });

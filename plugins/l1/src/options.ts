@@ -11,6 +11,8 @@ export const l1ContractsSchema = z.strictObject({
   batchInbox: address,
   bridge: address,
   dataInbox: address,
+  /** The DA challenge of IPFS chains; absent in deployment files written before it existed. */
+  daChallenge: address.optional(),
   /** The L1 block the contracts were deployed in (deposit scanning starts there). */
   startBlock: z.number().int().min(0).default(0),
 });

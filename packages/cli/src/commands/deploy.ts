@@ -26,7 +26,8 @@ export const DEFAULT_DEPLOYMENT_FILE = './l1-deployment.json';
 
 /**
  * `metis deploy`: deploys and wires the Metis L1 contracts (ChainRegistry, BondManager, Bridge, BatchInbox,
- * DataInbox) from the deployer key and writes the deployment file `l1({ contracts: '<file>' })` reads.
+ * DataInbox, DaChallenge with its default response window and bond) from the deployer key and writes the
+ * deployment file `l1({ contracts: '<file>' })` reads.
  * Refuses (exit 2, before sending anything) an existing file without --force, a missing key, a bad URL.
  */
 export async function deploy(options: DeployCommandOptions, ctx: CommandContext): Promise<number> {
@@ -62,6 +63,7 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
         `  Bridge         ${contracts.bridge}`,
         `  BatchInbox     ${contracts.batchInbox}`,
         `  DataInbox      ${contracts.dataInbox}`,
+        `  DaChallenge    ${contracts.daChallenge}`,
         `  start block    ${contracts.startBlock}`,
         `Wrote ${shown}. Use it in metis.config.ts:`,
         `  l1({ rpcUrl: '${options.l1}', contracts: '${shown.startsWith('.') || shown.startsWith('/') ? shown : `./${shown}`}' })`,

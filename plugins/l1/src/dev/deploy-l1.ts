@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, id, type Signer } from 'ethers';
+import { Contract, ContractFactory, id, parseEther, type Signer } from 'ethers';
 import { loadArtifact } from '@metis/contracts';
 
 /** DA kinds of ChainConfig.daKind (any non-zero value is accepted; these are the known ones). */
@@ -23,6 +23,13 @@ export interface ChainConfig {
   inclusionWindow: bigint | number;
 }
 
+/** DaChallenge's response window when none is given: an hour to answer a challenged chunk on a real L1. */
+export const DEFAULT_DA_RESPONSE_WINDOW = 3_600;
+/** DaChallenge's response window on devnets (`metis dev`): the node answers within seconds. */
+export const DEV_DA_RESPONSE_WINDOW = 30;
+/** DaChallenge's minimum challenge bond when none is given (wei): more than answering a chunk costs in L1 gas. */
+export const DEFAULT_MIN_CHALLENGE_BOND: bigint = parseEther('0.1');
+
 export interface DeployL1Options {
   /** BondManager's unbonding delay in seconds: at least the longest challenge window of the chains served. */
   unbondingDelay: bigint | number;
@@ -32,6 +39,13 @@ export interface DeployL1Options {
   slashers?: readonly string[];
   /** Accounts granted CHALLENGER_ROLE on the BatchInbox (the signer is its admin). */
   challengers?: readonly string[];
+  /** The data-availability challenge of IPFS chains (DaChallenge). */
+  daChallenge?: {
+    /** Seconds to answer a challenge; {@link DEFAULT_DA_RESPONSE_WINDOW} by default. */
+    responseWindow?: bigint | number;
+    /** Least bond of a challenge, wei; {@link DEFAULT_MIN_CHALLENGE_BOND} by default. */
+    minChallengeBond?: bigint;
+  };
 }
 
 export interface L1Addresses {
@@ -40,6 +54,7 @@ export interface L1Addresses {
   bridge: string;
   batchInbox: string;
   dataInbox: string;
+  daChallenge: string;
 }
 
 export interface L1Deployment {
@@ -50,6 +65,7 @@ export interface L1Deployment {
   bridge: Contract;
   batchInbox: Contract;
   dataInbox: Contract;
+  daChallenge: Contract;
   /** The L1 block of the first deployment transaction: scan logs from here. */
   startBlock: number;
 }
@@ -72,7 +88,10 @@ async function send(what: string, tx: Promise<{ wait(): Promise<{ status: number
  * Deploys and wires the L1 settlement contracts, one transaction at a time from `signer`:
  * ChainRegistry, BondManager(registry, unbondingDelay, treasury), Bridge(registry),
  * BatchInbox(registry, bonds, bridge), then `bridge.initialize(batchInbox)` (the one-time setter that closes the
- * Bridge <-> BatchInbox cycle; it checks that the inbox points back at the bridge), DataInbox, and the roles.
+ * Bridge <-> BatchInbox cycle; it checks that the inbox points back at the bridge), DataInbox,
+ * DaChallenge(batchInbox, responseWindow, minChallengeBond) (it reads the registry and the BondManager from the inbox),
+ * and the roles: DaChallenge gets CHALLENGER_ROLE on the BatchInbox and SLASHER_ROLE on the BondManager, then the
+ * extra `slashers` and `challengers`.
  */
 export async function deployL1(signer: Signer, options: DeployL1Options): Promise<L1Deployment> {
   const treasury = options.treasury ?? (await signer.getAddress());
@@ -86,6 +105,14 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
   const inboxAddress = await inbox.contract.getAddress();
   await send('Bridge.initialize', bridge.contract.getFunction('initialize')(inboxAddress));
   const dataInbox = await deploy(signer, 'DataInbox');
+  const daChallenge = await deploy(signer, 'DaChallenge', [
+    inboxAddress,
+    options.daChallenge?.responseWindow ?? DEFAULT_DA_RESPONSE_WINDOW,
+    options.daChallenge?.minChallengeBond ?? DEFAULT_MIN_CHALLENGE_BOND,
+  ]);
+  const daChallengeAddress = await daChallenge.contract.getAddress();
+  await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, daChallengeAddress));
+  await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, daChallengeAddress));
 
   for (const account of options.slashers ?? []) {
     await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, account));
@@ -101,12 +128,14 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
       bridge: bridgeAddress,
       batchInbox: inboxAddress,
       dataInbox: await dataInbox.contract.getAddress(),
+      daChallenge: daChallengeAddress,
     },
     chainRegistry: registry.contract,
     bondManager: bonds.contract,
     bridge: bridge.contract,
     batchInbox: inbox.contract,
     dataInbox: dataInbox.contract,
+    daChallenge: daChallenge.contract,
     startBlock: registry.block,
   };
 }
