@@ -1,0 +1,20 @@
+export { ipfs, IPFS_PEER, type IpfsPeer } from './plugin.js';
+export { ipfsOptionsSchema, retentionOptionsSchema, type IpfsOptions, type IpfsOptionsInput, type RetentionOptionsInput } from './options.js';
+export { createIpfsDa, type CreateIpfsDaOptions, type IpfsNode, type IpfsLogger } from './create.js';
+export { IpfsDA, IPFS_DA_KIND, type IpfsDaConfig, type IpfsDaSettings } from './ipfs-da.js';
+export {
+  encodeIpfsCommitment,
+  decodeIpfsCommitment,
+  describeIpfsCommitment,
+  IPFS_COMMITMENT_VERSION,
+  IPFS_COMMITMENT_PREFIX_LENGTH,
+  type IpfsCommitment,
+} from './commitment.js';
+export { chunkTree, splitChunks, chunkCountOf, CHUNK_LEAF_TYPES, EMPTY_CHUNK_ROOT, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, type ChunkTree } from './chunks.js';
+export { importerOptions, kuboAddOptions, importData, dataCid, readData } from './dag.js';
+export { EMPTY_DATA_CID, blockMatchesCid } from './cid.js';
+export { Retention, type RetentionRecord, type RetentionOptions, type RetentionDeps } from './retention.js';
+export type { IpfsBackend } from './backend.js';
+export { HeliaBackend, type HeliaBackendOptions, type HeliaNode } from './helia/helia-backend.js';
+export { lightLibp2pOptions, DEFAULT_LISTEN, type LightLibp2pInit } from './helia/libp2p-options.js';
+export { KuboBackend, type KuboBackendOptions } from './kubo/kubo-backend.js';
