@@ -104,7 +104,7 @@ export class Retention {
     const sinceOwn = own.length > 0 ? Math.max(...own.map((r) => r.since)) : undefined;
     for (const r of [...this.#records.values()]) {
       if (r.finalizedAt !== undefined) continue;
-      const covered = r.batch !== undefined ? BigInt(r.batch) <= index : sinceOwn !== undefined && r.since <= sinceOwn;
+      const covered = r.batch !== undefined ? BigInt(r.batch) <= index : sinceOwn !== undefined && r.since < sinceOwn;
       if (covered) await this.#put({ ...r, finalizedAt: now });
     }
   }
