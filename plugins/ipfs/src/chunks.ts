@@ -5,10 +5,7 @@ import { keccak256 } from './keccak.js';
 export const CHUNK_LEAF_TYPES = ['uint256', 'bytes32'] as const;
 /** chunkRoot of empty data (zero chunks). */
 export const EMPTY_CHUNK_ROOT = `0x${'00'.repeat(32)}` as const;
-/** Default chunk size: 128 KiB. */
-export const DEFAULT_CHUNK_SIZE = 128 * 1024;
-/** Largest chunk size (and so largest IPFS block): 1 MiB. */
-export const MAX_CHUNK_SIZE = 1024 * 1024;
+export { DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE } from './constants.js';
 
 /** The chunks of a batch and the Merkle tree the DA commitment names, for answering L1 challenges. */
 export interface ChunkTree {

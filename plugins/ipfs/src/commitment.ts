@@ -1,6 +1,7 @@
 import { MetisError } from '@metis/core';
 import { CID } from 'multiformats/cid';
-import { EMPTY_CHUNK_ROOT, MAX_CHUNK_SIZE } from './chunks.js';
+import { EMPTY_CHUNK_ROOT } from './chunks.js';
+import { MAX_CHUNK_SIZE } from './constants.js';
 import { DAG_PB_CODE, EMPTY_DATA_CID, RAW_CODE, SHA2_256_CODE } from './cid.js';
 
 /** Version byte of IPFS-DA commitments. */

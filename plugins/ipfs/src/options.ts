@@ -1,7 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr';
 import { z } from 'zod';
-import { DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE } from './chunks.js';
-import { DEFAULT_LISTEN } from './helia/libp2p-options.js';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_LISTEN, MAX_CHUNK_SIZE } from './constants.js';
 
 const isMultiaddr = (s: string): boolean => {
   try {

@@ -8,7 +8,8 @@ import { createHeliaLight } from 'helia';
 import type { CID } from 'multiformats/cid';
 import type { AbortOptions, IpfsBackend } from '../backend.js';
 import { importData } from '../dag.js';
-import { DEFAULT_LISTEN, lightLibp2pOptions, type LightServices } from './libp2p-options.js';
+import { DEFAULT_LISTEN } from '../constants.js';
+import { lightLibp2pOptions, type LightServices } from './libp2p-options.js';
 import { PeerDialer } from './peer-dialer.js';
 import { openStores, type HeliaStores } from './stores.js';
 

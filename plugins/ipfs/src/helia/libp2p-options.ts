@@ -4,8 +4,7 @@ import { identify } from '@libp2p/identify';
 import { tcp } from '@libp2p/tcp';
 import type { Libp2pOptions } from 'libp2p';
 
-/** Default listen address: TCP on the loopback interface, a free port. */
-export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0'] as const;
+export { DEFAULT_LISTEN } from '../constants.js';
 
 /** Services of the embedded node's libp2p: identify only (bitswap is Helia's, on top). */
 export type LightServices = { identify: ReturnType<ReturnType<typeof identify>> };
