@@ -65,6 +65,7 @@ export async function createIpfsDa(input: CreateIpfsDaOptions): Promise<IpfsNode
   let da: IpfsDA | undefined;
   const retention = new Retention({
     datastore: backend.datastore,
+    pin: (cid) => backend.pin(cid),
     unpin: (cid) => backend.unpin(cid),
     collectGarbage: async () => (da ? da.collectGarbage() : false),
     options: options.retention,

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { MetisError, type DataAvailability, type Hex, type Logger } from '@metis/core';
 import { keccak256 } from './keccak.js';
+import type { CID } from 'multiformats/cid';
 import type { IpfsBackend } from './backend.js';
 import { chunkCountOf, chunkTree } from './chunks.js';
 import { decodeIpfsCommitment, describeIpfsCommitment, encodeIpfsCommitment } from './commitment.js';
@@ -69,12 +70,11 @@ export class IpfsDA implements DataAvailability {
       let root;
       try {
         root = await this.backend.add(data, chunkSize, { signal: this.#closing.signal });
-        await this.backend.pin(root, { signal: this.#closing.signal });
+        await this.#pin(root, keccak256(data));
       } catch (e) {
         if (e instanceof MetisError) throw e;
         throw new MetisError('DA_UNAVAILABLE', { commitment: label, reason: `storing it on IPFS (${this.backend.kind}) failed: ${(e as Error).message}` }, { cause: e });
       }
-      await this.#retention?.keep(root, keccak256(data) as Hex);
       this.#logger?.debug({ cid: root.toString(), bytes: data.length, chunks: tree.count }, 'ipfs: published batch data');
       return encodeIpfsCommitment({ chunkRoot: tree.root, chunkCount: tree.count, chunkSize, cid: root });
     });
@@ -116,8 +116,7 @@ export class IpfsDA implements DataAvailability {
       if (hash !== expectedHash.toLowerCase()) throw invalid(`keccak-256 is ${hash}, expected ${expectedHash}`);
       if (c.chunkCount > 0) {
         try {
-          await this.backend.pin(c.cid, { signal: this.#closing.signal });
-          await this.#retention?.keep(c.cid, hash as Hex);
+          await this.#pin(c.cid, hash);
         } catch (e) {
           // The data is verified: pinning is for serving others, not a reason to refuse it.
           this.#logger?.warn({ cid: c.cid.toString(), err: (e as Error).message }, 'ipfs: could not pin retrieved batch data');
@@ -125,6 +124,12 @@ export class IpfsDA implements DataAvailability {
       }
       return data;
     });
+  }
+
+  /** Pins a root whose blocks are local; through the retention (which records it) when there is one. */
+  async #pin(root: CID, dataHash: `0x${string}`): Promise<void> {
+    if (this.#retention) await this.#retention.keep(root, dataHash as Hex);
+    else await this.backend.pin(root, { signal: this.#closing.signal });
   }
 
   /** Frees the blocks of unpinned data, unless a publish or retrieve is running (it would lose blocks). */

@@ -21,9 +21,13 @@ const batch = (index: number, status: Batch['status'], dataHash?: Hex): Batch =>
 function setup(datastore = new MemoryDatastore(), options = { afterFinalizedMs: HOUR }) {
   const clock = { now: 1_000_000 };
   const unpinned: string[] = [];
+  const pinned: string[] = [];
   let gcs = 0;
   const retention = new Retention({
     datastore,
+    pin: async (cid) => {
+      pinned.push(cid.toString());
+    },
     unpin: async (cid) => {
       unpinned.push(cid.toString());
     },
@@ -33,7 +37,7 @@ function setup(datastore = new MemoryDatastore(), options = { afterFinalizedMs: 
     options,
     now: () => clock.now,
   });
-  return { retention, clock, unpinned, datastore, gcs: () => gcs };
+  return { retention, clock, pinned, unpinned, datastore, gcs: () => gcs };
 }
 
 describe('Retention', () => {
@@ -130,5 +134,22 @@ describe('Retention', () => {
     clock.now += 2 * HOUR;
     expect(await retention.sweep()).toBe(0);
     expect(retention.records()[0]!.finalizedAt).toBeUndefined();
+  });
+
+  it('pins through its pin function, and applies events fired without waiting (as the plugin does) in order', async () => {
+    const { retention, clock, pinned } = setup();
+    const [c1, c2] = [await cidOf(1), await cidOf(2)];
+    void retention.keep(c1, hash(1));
+    clock.now += 1;
+    void retention.keep(c2, hash(2));
+    void retention.onBatch(batch(0, 'safe', hash(1)));
+    void retention.onBatch(batch(1, 'safe', hash(2)));
+    void retention.onBatch(batch(0, 'finalized', hash(1)));
+    await retention.onBatch(batch(1, 'finalized', hash(2)));
+    expect(pinned).toEqual([c1.toString(), c2.toString()]);
+    expect(retention.records().map((r) => [r.batch, r.finalizedAt !== undefined])).toEqual([
+      ['0', true],
+      ['1', true],
+    ]);
   });
 });

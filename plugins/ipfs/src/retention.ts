@@ -27,6 +27,9 @@ export interface RetentionOptions {
 
 export interface RetentionDeps {
   readonly datastore: Datastore;
+  /** Pins a DAG whose blocks are local (idempotent). */
+  readonly pin: (cid: CID) => Promise<void>;
+  /** Unpins a DAG (idempotent). */
   readonly unpin: (cid: CID) => Promise<void>;
   /**
    * Frees the blocks of unpinned data; called by sweeps after something was unpinned, until it resolves
@@ -45,6 +48,8 @@ export interface RetentionDeps {
  * finalized batch also finalizes every record of a lower index, and records never tied to a batch that were
  * pinned before it (data published for an append that failed and was retried): events missed while the node
  * was down are made up by the next one. Records persist in the datastore; pins are the backend's (persistent).
+ * Pinning with its record, events and unpinning run one at a time, so a re-publish of data being released
+ * ends pinned; garbage collection runs outside that order.
  */
 export class Retention {
   readonly #deps: RetentionDeps;
@@ -55,6 +60,8 @@ export class Retention {
   #gcPending = false;
   /** Writes in order, so a record is never overwritten by an older version. */
   #writes: Promise<void> = Promise.resolve();
+  /** keep, onBatch and the unpinning part of sweeps, one at a time. */
+  #serial: Promise<unknown> = Promise.resolve();
 
   constructor(deps: RetentionDeps) {
     this.#deps = deps;
@@ -84,8 +91,19 @@ export class Retention {
     return [...this.#records.values()].sort((a, b) => a.since - b.since);
   }
 
-  /** Records that `root` (just pinned) holds the data with keccak-256 `dataHash`. */
-  async keep(root: CID, dataHash: Hex): Promise<void> {
+  #inOrder<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(work, work);
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Pins `root` (its blocks are local) and records that it holds the data with keccak-256 `dataHash`. */
+  keep(root: CID, dataHash: Hex): Promise<void> {
+    return this.#inOrder(() => this.#keep(root, dataHash));
+  }
+
+  async #keep(root: CID, dataHash: Hex): Promise<void> {
+    await this.#deps.pin(root);
     const cid = root.toString();
     const existing = this.#records.get(cid);
     if (existing && existing.finalizedAt === undefined) return;
@@ -94,7 +112,11 @@ export class Retention {
   }
 
   /** Follows a batch event: ties records to the batch, and marks them finalized when it is. */
-  async onBatch(batch: Batch): Promise<void> {
+  onBatch(batch: Batch): Promise<void> {
+    return this.#inOrder(() => this.#onBatch(batch));
+  }
+
+  async #onBatch(batch: Batch): Promise<void> {
     const hash = batch.dataHash?.toLowerCase();
     const index = batch.index;
     const own = hash === undefined ? [] : [...this.#records.values()].filter((r) => r.dataHash === hash);
@@ -122,16 +144,19 @@ export class Retention {
     if (options.keepForever) return 0;
     const now = this.#now();
     let unpinned = 0;
-    for (const r of this.records()) {
-      if (r.finalizedAt === undefined || r.finalizedAt + options.afterFinalizedMs > now) continue;
-      try {
-        await this.#deps.unpin(CID.parse(r.cid));
-        await this.#delete(r.cid);
-        unpinned++;
-        logger?.debug({ cid: r.cid, batch: r.batch }, 'ipfs retention: unpinned batch data');
-      } catch (e) {
-        logger?.warn({ cid: r.cid, err: (e as Error).message }, 'ipfs retention: unpinning failed; will retry');
-      }
+    for (const due of this.records()) {
+      if (due.finalizedAt === undefined || due.finalizedAt + options.afterFinalizedMs > now) continue;
+      await this.#inOrder(async () => {
+        if (this.#records.get(due.cid) !== due) return; // kept again meanwhile
+        try {
+          await this.#deps.unpin(CID.parse(due.cid));
+          await this.#delete(due.cid);
+          unpinned++;
+          logger?.debug({ cid: due.cid, batch: due.batch }, 'ipfs retention: unpinned batch data');
+        } catch (e) {
+          logger?.warn({ cid: due.cid, err: (e as Error).message }, 'ipfs retention: unpinning failed; will retry');
+        }
+      });
     }
     if (unpinned > 0) {
       logger?.info({ unpinned, kept: this.#records.size }, 'ipfs retention: released finalized batch data');
@@ -156,11 +181,12 @@ export class Retention {
     this.#timer.unref();
   }
 
-  /** Stops the timer and waits for a running sweep and pending writes. */
+  /** Stops the timer and waits for a running sweep, queued work and pending writes. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#sweeping?.catch(() => undefined);
+    await this.#serial;
     await this.#writes;
   }
 
