@@ -9,6 +9,7 @@ import { MetisError, type BlockBody, type BlockLog, type BlockTemplate, type Hex
 import { createEvmCommon } from './common.js';
 import { DEFAULT_DEPOSIT_GAS_LIMIT, L2_BRIDGE, SYSTEM_CALLER } from './constants.js';
 import type { DepositConfig } from './execute/deposits.js';
+import { installFastRlp } from './vm/fast-rlp.js';
 import { installJumpAnalysisCache } from './vm/jump-analysis-cache.js';
 import { Mutex } from './execute/mutex.js';
 import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js';
@@ -91,6 +92,7 @@ export class EvmChain {
   static async open(options: EvmChainOptions): Promise<EvmChain> {
     const common = createEvmCommon(options.chainId);
     await installJumpAnalysisCache();
+    installFastRlp();
     const level = await openChainLevel(options.dir);
     try {
       const trieDb = new TrieDB(level);
