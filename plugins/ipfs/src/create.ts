@@ -6,7 +6,7 @@ import { Retention } from './retention.js';
 
 export type IpfsLogger = Pick<Logger, 'info' | 'warn' | 'debug'>;
 
-export interface CreateIpfsDaOptions extends Omit<IpfsOptionsInput, 'repo'> {
+export interface CreateIpfsDaOptions extends Omit<NonNullable<IpfsOptionsInput>, 'repo'> {
   /** Directory of the node's stores (the plugin passes `<node data dir>/ipfs`). */
   readonly repo: string;
   readonly logger?: IpfsLogger;

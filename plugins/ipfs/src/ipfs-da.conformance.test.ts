@@ -16,7 +16,7 @@ daConformanceSuite(
     const nodes = new Map<DataAvailability, IpfsNode>();
     return {
       async open() {
-        const node = await createIpfsDa({ repo: dir, fetchTimeoutMs: 1_500 });
+        const node = await createIpfsDa({ repo: dir, fetchTimeoutMs: 3_000 });
         nodes.set(node.da, node);
         return node.da;
       },

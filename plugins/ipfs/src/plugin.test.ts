@@ -76,7 +76,7 @@ describe('ipfs plugin', () => {
       chainId: 1,
       dataDir,
       logLevel: 'silent',
-      plugins: [stages(), ipfs({ fetchTimeoutMs: 300, retention: { afterFinalizedMs: 0, sweepIntervalMs: 100 } })],
+      plugins: [stages(), ipfs({ fetchTimeoutMs: 1_000, retention: { afterFinalizedMs: 0, sweepIntervalMs: 100 } })],
     });
     const da = node.container.resolve(DATA_AVAILABILITY);
     expect(da.kind).toBe(2);
@@ -97,7 +97,7 @@ describe('ipfs plugin', () => {
     const batch: Batch = { index: 0n, firstBlock: 1n, lastBlock: 1n, stateRoot: keccak256(data), blockHashes: [], status: 'finalized', dataHash: keccak256(data), commitment: '0x' };
     node.events.emit('batch', batch);
     const { cid } = decodeIpfsCommitment(commitment);
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 10_000;
     let retrievable = true;
     while (Date.now() < deadline && retrievable) {
       await new Promise((r) => setTimeout(r, 100));

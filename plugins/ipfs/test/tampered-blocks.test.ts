@@ -26,14 +26,19 @@ describe('tampered blocks between processes', () => {
   let dir: string;
   let p: PeerProcess;
   let q: PeerProcess;
-  let s: PeerProcess | undefined;
+  let s: PeerProcess;
   let batch: { commitment: string; hash: string };
   let leaf: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'metis-ipfs-tamper-'));
-    p = await startPeer({ repo: join(dir, 'p'), chunkSize: 64 * 1024 });
-    q = await startPeer({ repo: join(dir, 'q'), peers: p.multiaddrs, fetchTimeoutMs: 10_000 });
+    // started together (a process takes seconds to load helia and libp2p), then told whom to dial
+    [p, q, s] = await Promise.all([
+      startPeer({ repo: join(dir, 'p'), chunkSize: 64 * 1024 }),
+      startPeer({ repo: join(dir, 'q'), fetchTimeoutMs: 10_000 }),
+      startPeer({ repo: join(dir, 's'), fetchTimeoutMs: 5_000 }),
+    ]);
+    await q.call('addPeers', { peers: p.multiaddrs });
     await until('Q connected to P', () => q.call<boolean>('connected'));
     batch = await p.call('publish', { size: 300 * 1024, seed: 'tamper' });
     leaf = (await p.call<string[]>('leaves', { commitment: batch.commitment }))[2]!;
@@ -60,8 +65,8 @@ describe('tampered blocks between processes', () => {
 
   it('a peer serving other bytes for a block is never believed: the retrieve waits, fails DA_UNAVAILABLE, keeps nothing; an honest peer then serves it', async () => {
     await q.call('corrupt', { cid: leaf, size: 64 * 1024 });
-    s = await startPeer({ repo: join(dir, 's'), peers: q.multiaddrs, fetchTimeoutMs: 3_000 });
-    await until('S connected to Q', () => s!.call<boolean>('connected'));
+    await s.call('addPeers', { peers: q.multiaddrs });
+    await until('S connected to Q', () => s.call<boolean>('connected'));
     const refused = await s.call<Retrieved>('retrieve', batch);
     expect(refused.ok).toBe(false);
     // Bitswap derives a received block's CID from its bytes, so Q's bytes never count as the leaf: S keeps
@@ -70,7 +75,7 @@ describe('tampered blocks between processes', () => {
     expect(refused.message).toMatch(/timed out/);
     expect(await s.call<boolean>('has', { cid: leaf })).toBe(false);
     await s.call('addPeers', { peers: p.multiaddrs });
-    await until('S connected to P', () => s!.call<boolean>('connected'));
+    await until('S connected to P', () => s.call<boolean>('connected'));
     const fetched = await s.call<Retrieved>('retrieve', batch);
     expect(fetched, fetched.message).toMatchObject({ ok: true, hash: batch.hash });
     expect(await s.call<boolean>('has', { cid: leaf })).toBe(true);

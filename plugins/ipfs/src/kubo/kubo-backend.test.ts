@@ -46,7 +46,7 @@ daConformanceSuite(
   'ipfs (kubo RPC double)',
   async () => {
     double = await startKuboDouble();
-    return harness(() => double!.url, 1_500)();
+    return harness(() => double!.url, 3_000)();
   },
   async () => {
     await double?.stop();
@@ -58,7 +58,7 @@ describe('Kubo backend requests', () => {
   let node: IpfsNode;
   beforeAll(async () => {
     kubo = await startKuboDouble();
-    node = await createIpfsDa({ repo: await tempRepo(), kubo: { url: kubo.url }, chunkSize: 1024, fetchTimeoutMs: 1_500, retention: { afterFinalizedMs: 0 } });
+    node = await createIpfsDa({ repo: await tempRepo(), kubo: { url: kubo.url }, chunkSize: 1024, fetchTimeoutMs: 5_000, retention: { afterFinalizedMs: 0 } });
   });
   afterAll(async () => {
     await node?.stop();
