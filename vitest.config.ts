@@ -14,6 +14,7 @@ const alias = [
   { find: /^@metis\/sequencer$/, replacement: src('./plugins/sequencer/src/index.ts') },
   { find: /^@metis\/settlement-local$/, replacement: src('./plugins/settlement-local/src/index.ts') },
   { find: /^@metis\/l1$/, replacement: src('./plugins/l1/src/index.ts') },
+  { find: /^@metis\/ipfs$/, replacement: src('./plugins/ipfs/src/index.ts') },
   { find: /^@metis\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
 ];
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { configCheck, type ConfigCheckOptions } from './commands/config-check.js';
 import { bridgeHandlers, registerBridgeCommands, type BridgeHandlers } from './commands/bridge-program.js';
+import { registerDaCommands } from './commands/da-program.js';
 import type { CommandContext } from './commands/context.js';
 import { DEV_COMMAND_DEFAULTS, dev, type DevCommandOptions } from './commands/dev.js';
 import { init, type InitOptions } from './commands/init.js';
@@ -105,6 +106,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option('--l1 <url>', 'settle on this L1 (JSON-RPC URL): the contracts are deployed there with the dev keys (default: an embedded anvil)')
     .option('--no-l1', 'no L1: batches are recorded locally (the lightest devnet)')
     .option('--challenge-window <s>', 'seconds before a batch on L1 is final (withdrawals can be finalized then)', int('Challenge window', 0), d.challengeWindow)
+    .addOption(new Option('--da <kind>', "where batch data goes on the L1: 'ipfs' (an embedded IPFS node, loopback only) or 'calldata' (L1 calldata); a replica must use its sequencer's").choices(['ipfs', 'calldata']).default(d.da))
+    .option('--ipfs-peer <multiaddr...>', "IPFS peers to dial, besides those the sequencer publishes in its L1 registry record")
     .addOption(roleOption("'replica': no blocks made here, the chain is derived from a dev sequencer's L1 batches (needs --l1 and --l1-contracts)"))
     .option('--l1-contracts <file>', "replica: the sequencer's L1 deployment file (<its data dir>/l1-deployment.json)")
     .addOption(sequencerRpcOption())
@@ -131,6 +134,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
 
   // deploy, deposit, withdraw, withdrawals (commands/bridge-program.ts)
   registerBridgeCommands(program, handlers, ctx, done);
+  // da get, da challenge, da resolve (commands/da-program.ts)
+  registerDaCommands(program, ctx, done);
 
   return program;
 }

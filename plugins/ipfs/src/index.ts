@@ -21,3 +21,5 @@ export type { IpfsBackend, AbortOptions } from './backend.js';
 export type { HeliaBackend, HeliaBackendOptions, HeliaNode } from './helia/helia-backend.js';
 export type { LightLibp2pInit, LightServices } from './helia/libp2p-options.js';
 export type { KuboBackend, KuboBackendOptions } from './kubo/kubo-backend.js';
+export { readPeerRecord, peerRecordUpdate, chainOwner, type IpfsPeerRecord } from './l1/peer-record.js';
+export { ChallengeResponder, type ResponderL1 } from './l1/responder.js';

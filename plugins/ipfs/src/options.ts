@@ -24,6 +24,19 @@ export const retentionOptionsSchema = z
   })
   .prefault({});
 
+/** What the plugin does on an L1 chain (with the `l1` plugin): registry peer record and DA challenges. */
+export const ipfsL1OptionsSchema = z
+  .strictObject({
+    /**
+     * Milliseconds between rounds: a sequencer publishes its peers in the L1 registry record and answers DA
+     * challenges on its batches; a replica reads the record and dials the peers it names. Default 2 s.
+     */
+    pollIntervalMs: z.number().int().min(50).default(2_000),
+    /** Most L1 blocks per eth_getLogs request. Default 2,000. */
+    maxLogRange: z.number().int().min(1).max(100_000).default(2_000),
+  })
+  .prefault({});
+
 /** Options of the `ipfs` plugin and of `createIpfsDa`. */
 export const ipfsOptionsSchema = z
   .strictObject({
@@ -47,7 +60,7 @@ export const ipfsOptionsSchema = z
         timeoutMs: z.number().int().min(1).default(60_000),
       })
       .optional(),
-    /** Bytes per chunk of published data, also the size of each IPFS leaf block. Default 131072 (128 KiB), at most 1 MiB. */
+    /** Bytes per chunk of published data, also the size of each IPFS leaf block. Default 65536 (64 KiB, answerable on L1 in one transaction), at most 1 MiB. */
     chunkSize: z.number().int().min(1).max(MAX_CHUNK_SIZE).default(DEFAULT_CHUNK_SIZE),
     /** Largest batch data published or retrieved (bytes). Default 64 MiB. */
     maxDataBytes: z.number().int().min(0).default(64 * 1024 * 1024),
@@ -59,6 +72,8 @@ export const ipfsOptionsSchema = z
     retention: retentionOptionsSchema,
     /** Directory of the node's blockstore, datastore and retention records. Default `<node data dir>/ipfs`. */
     repo: z.string().min(1).optional(),
+    /** On an L1 chain (the `l1` plugin present): the registry peer record and DA challenge answers. */
+    l1: ipfsL1OptionsSchema,
   })
   .prefault({});
 

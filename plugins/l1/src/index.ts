@@ -65,3 +65,4 @@ export { BatchLog, type BatchSource, type BatchLogOptions, type PostedBatch } fr
 export { depositHashOf, type ReplicaL1 } from './replica/l1-reads.js';
 export { syncStatusJson, syncStatusNamespace, type SyncStatus } from './replica/sync-status.js';
 export { BATCH_INBOX_ABI, batchInboxInterface, InboxClient, type BatchHeader, type StoredBatch } from './settlement/inbox.js';
+export { findBatchHeader, type FindHeaderOptions } from './settlement/find-header.js';

@@ -17,7 +17,7 @@ export interface BridgeHandlers {
 
 export const bridgeHandlers: BridgeHandlers = { deploy, deposit, withdraw, withdrawals };
 
-const url =
+export const url =
   (what: string) =>
   (value: string): string => {
     let parsed: URL;
@@ -30,7 +30,7 @@ const url =
     return value.trim();
   };
 
-const int =
+export const int =
   (what: string, min: number) =>
   (value: string): number => {
     const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
@@ -53,13 +53,13 @@ const address = (what: string) => (value: string): string => {
 };
 
 /** --key-env and --keystore, for commands that sign. */
-function keyOptions(command: Command, defaultEnv: string): Command {
+export function keyOptions(command: Command, defaultEnv: string): Command {
   return command
     .addOption(new Option('--key-env <name>', `environment variable holding the private key (default: ${defaultEnv})`).conflicts('keystore'))
     .addOption(new Option('--keystore <file>', `encrypted JSON keystore instead, unlocked with the password in ${KEYSTORE_PASSWORD_ENV}`));
 }
 
-const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text (bigints as decimal strings)');
+export const jsonOption = (): Option => new Option('--json', 'print one JSON object instead of text (bigints as decimal strings)');
 
 /**
  * Registers `deploy`, `deposit`, `withdraw` and `withdrawals` on the `metis` program. Keys are never

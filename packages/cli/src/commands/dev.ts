@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { devAccounts, devAlloc, parseEth } from '../dev/accounts.js';
@@ -31,6 +31,10 @@ export interface DevCommandOptions {
   l1Contracts?: string;
   /** Where a replica forwards transactions. */
   sequencerRpc?: string;
+  /** Batch data on an L1: 'ipfs' (embedded IPFS node) or 'calldata'. */
+  da: 'ipfs' | 'calldata';
+  /** More IPFS peers to dial (multiaddrs). */
+  ipfsPeer?: string[];
   logLevel?: LogLevel;
 }
 
@@ -44,6 +48,7 @@ export const DEV_COMMAND_DEFAULTS: DevCommandOptions = {
   mnemonic: DEV_DEFAULTS.mnemonic,
   l1: true,
   challengeWindow: DEV_DEFAULTS.challengeWindow,
+  da: 'ipfs',
 };
 
 /** Dev-mnemonic accounts the devnet's L1 side uses (funded by anvil's default genesis): deployer and proposer. */
@@ -123,6 +128,8 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
 
   let config: unknown;
   try {
+    // A new --data-dir is created here: the L1 deployment file and anvil's state go into it before the node starts.
+    if (!temporary) await mkdir(dataDir, { recursive: true });
     if (replicaOf) l1 = replicaOf;
     else if (options.l1 !== false) l1 = await devL1(options, dataDir, options.mnemonic);
     // The plugins load only when a devnet is actually started.
@@ -138,6 +145,8 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
       ...(l1 ? { l1: { rpcUrl: l1.rpcUrl, contracts: l1.contracts, ...(l1.proposerKey ? { proposerKey: l1.proposerKey } : {}), challengeWindow: options.challengeWindow } } : {}),
       ...(replica ? { role: 'replica' as const } : {}),
       ...(options.sequencerRpc === undefined ? {} : { sequencerRpc: options.sequencerRpc }),
+      da: options.da ?? 'ipfs',
+      ...(options.ipfsPeer?.length ? { ipfsPeers: options.ipfsPeer } : {}),
       logLevel: options.logLevel ?? 'info',
     });
   } catch (e) {

@@ -34,6 +34,10 @@ export interface DevConfigOptions {
   role?: 'sequencer' | 'replica';
   /** Where a replica forwards transactions. */
   sequencerRpc?: string;
+  /** Where batch data goes on an L1: 'ipfs' (an embedded IPFS node, the default) or 'calldata' (L1 calldata). */
+  da?: 'ipfs' | 'calldata';
+  /** IPFS peers (multiaddrs) to dial, besides those the sequencer publishes in its L1 registry record. */
+  ipfsPeers?: string[];
 }
 
 export interface DevL1Options {

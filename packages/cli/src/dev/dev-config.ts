@@ -4,6 +4,7 @@
  */
 import { defineConfig, type NodeConfigInput } from '@metis/core';
 import { evm } from '@metis/evm';
+import { ipfs } from '@metis/ipfs';
 import { calldataDa, l1 } from '@metis/l1';
 import { mempool } from '@metis/mempool';
 import { rpc } from '@metis/rpc';
@@ -15,11 +16,14 @@ export type { DevConfigOptions } from './defaults.js';
 
 /**
  * A complete devnet config: EVM with a funded genesis, mempool, sequencer, JSON-RPC, and settlement on an
- * L1 (calldata DA; the chain registers itself and bonds its proposer) or, without one, local settlement.
+ * L1 (batch data on an embedded IPFS node, or in L1 calldata with `da: 'calldata'`; the chain registers
+ * itself and bonds its proposer) or, without one, local settlement.
  * A replica (`role: 'replica'`) has the same plugins and genesis, and an L1 without key or registration.
  */
 export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
   const replica = options.role === 'replica';
+  // Loopback only (the default), polling L1 often: dev chains are fast.
+  const da = () => (options.da === 'calldata' ? calldataDa() : ipfs({ peers: options.ipfsPeers ?? [], l1: { pollIntervalMs: 500 } }));
   return defineConfig({
     chainId: options.chainId ?? DEV_DEFAULTS.chainId,
     name: 'metis-dev',
@@ -33,7 +37,7 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
       mempool(),
       sequencer({ blockTime: options.blockTime ?? DEV_DEFAULTS.blockTime }),
       ...(options.l1 && replica
-        ? [l1({ rpcUrl: options.l1.rpcUrl, contracts: options.l1.contracts, confirmations: 1, pollInterval: 250 }), calldataDa()]
+        ? [l1({ rpcUrl: options.l1.rpcUrl, contracts: options.l1.contracts, confirmations: 1, pollInterval: 250 }), da()]
         : options.l1
         ? [
             l1({
@@ -46,7 +50,7 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
               sender: { bumpAfterMs: 15_000, pollIntervalMs: 250 },
               register: { challengeWindow: options.l1.challengeWindow, inclusionWindow: 100 },
             }),
-            calldataDa(),
+            da(),
           ]
         : [localSettlement(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay })]),
       rpc({ host: options.host ?? DEV_DEFAULTS.host, port: options.port ?? DEV_DEFAULTS.port }),
