@@ -141,14 +141,24 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
     expect(Number(await inbox.getFunction('nextBatchIndex')(CHAIN_ID))).toBe(index);
   });
 
-  it('a second replica fetches the data from the first one', async () => {
+  it('a second replica waits for unavailable data, saying which batch, then fetches it from the first one', async () => {
     const head = await safeBlock(replica1.url);
-    replica2 = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts!, args: ['--ipfs-peer', ipfsAddr(replica1)] });
-    dirs.push(replica2.dataDir);
+    // The only peer the registry record names is the stopped sequencer: nothing can be fetched.
+    const stranded = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts! });
+    dirs.push(stranded.dataDir);
+    const status = await until('the replica reporting what it waits for', async () => (await call(stranded.url, 'metis_syncStatus')).waitingFor, 120_000);
+    expect(status.batch).toBe('0x0');
+    expect(await safeBlock(stranded.url)).toBe(0); // never skips ahead
+    await stranded.stop();
+    // The same data directory, now told where replica 1 is.
+    replica2 = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts!, dataDir: stranded.dataDir, args: ['--ipfs-peer', ipfsAddr(replica1)] });
     // Everything still on L1 (the removed batch is gone from it) is served by replica 1.
     const onL1 = Number(await inbox.getFunction('nextBatchIndex')(CHAIN_ID));
     const last = Number(((await inbox.getFunction('getBatch')(CHAIN_ID, onL1 - 1)) as { lastBlock: bigint }).lastBlock);
-    await until('replica 2 at the last batch on L1', async () => (await safeBlock(replica2!.url)) >= last, 90_000);
+    await until('replica 2 at the last batch on L1', async () => (await safeBlock(replica2!.url)) >= last, 90_000).catch((e) => {
+      console.log(replica2!.output().slice(-6000));
+      throw e;
+    });
     const reached = await safeBlock(replica2.url);
     expect(reached).toBeGreaterThan(10);
     expect(reached).toBeLessThanOrEqual(head);

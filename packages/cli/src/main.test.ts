@@ -26,7 +26,7 @@ describe('buildProgram', () => {
     const program = buildProgram({ io: memoryIo() });
     expect(program.name()).toBe('metis');
     const commands = leaves(program);
-    expect(commands.map((c) => c.name())).toEqual(['init', 'dev', 'start', 'config', 'check', 'deploy', 'deposit', 'withdraw', 'withdrawals']);
+    expect(commands.map((c) => c.name())).toEqual(['init', 'dev', 'start', 'config', 'check', 'deploy', 'deposit', 'withdraw', 'withdrawals', 'da', 'get', 'challenge', 'resolve']);
     for (const command of commands) {
       expect(command.description().length).toBeGreaterThan(10);
       const help = command.helpInformation();
@@ -52,6 +52,7 @@ describe('buildProgram', () => {
             balance: '10000',
             mnemonic: 'test test test test test test test test test test test junk',
             challengeWindow: 10,
+            da: 'ipfs',
             logLevel: 'info',
           },
         ],
@@ -73,6 +74,8 @@ describe('buildProgram', () => {
       '--finality-delay', '250',
       '--l1', 'http://127.0.0.1:9545',
       '--challenge-window', '3',
+      '--da', 'calldata',
+      '--ipfs-peer', '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA', '/ip4/127.0.0.1/tcp/4002',
       '--log-level', 'debug',
     ]);
     expect(calls[0]![1][0]).toEqual({
@@ -87,6 +90,8 @@ describe('buildProgram', () => {
       finalityDelay: 250,
       l1: 'http://127.0.0.1:9545',
       challengeWindow: 3,
+      da: 'calldata',
+      ipfsPeer: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA', '/ip4/127.0.0.1/tcp/4002'],
       logLevel: 'debug',
     });
     expect((await parse(['dev', '-b', '250'])).calls[0]![1][0]).toMatchObject({ blockTime: 250 });
@@ -108,6 +113,8 @@ describe('buildProgram', () => {
       ['dev', '--port', 'abc'],
       ['dev', '--port', '70000'],
       ['dev', '--chain-id', '0'],
+      ['dev', '--da', 'blobs'],
+      ['da', 'get', '1', '--l1', 'http://127.0.0.1:8545', '--contracts', 'x.json'],
       ['dev', '--block-time', 'soon'],
       ['dev', '--balance', '-1'],
       ['dev', '--log-level', 'loud'],

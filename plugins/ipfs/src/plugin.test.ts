@@ -35,11 +35,12 @@ describe('ipfs plugin', () => {
     expect(ipfsOptionsSchema.parse(undefined)).toEqual({
       listen: ['/ip4/127.0.0.1/tcp/0'],
       peers: [],
-      chunkSize: 131_072,
+      chunkSize: 65_536,
       maxDataBytes: 64 * 1024 * 1024,
       fetchTimeoutMs: 60_000,
       fetchConcurrency: 16,
       retention: { afterFinalizedMs: 6 * 3_600_000, keepForever: false, sweepIntervalMs: 60_000 },
+      l1: { pollIntervalMs: 2_000, maxLogRange: 2_000 },
     });
     expect(ipfsOptionsSchema.parse({ kubo: { url: 'http://127.0.0.1:5001' } }).kubo).toEqual({ url: 'http://127.0.0.1:5001', timeoutMs: 60_000 });
     for (const bad of [
@@ -51,6 +52,7 @@ describe('ipfs plugin', () => {
       { kubo: { url: 'not a url' } },
       { kubo: { url: 'http://127.0.0.1:5001', extra: true } },
       { retention: { afterFinalizedMs: -1 } },
+      { l1: { pollIntervalMs: 0 } },
     ]) {
       expect(ipfsOptionsSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }

@@ -22,8 +22,10 @@ export type { DevConfigOptions } from './defaults.js';
  */
 export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
   const replica = options.role === 'replica';
-  // Loopback only (the default), polling L1 often: dev chains are fast.
-  const da = () => (options.da === 'calldata' ? calldataDa() : ipfs({ peers: options.ipfsPeers ?? [], l1: { pollIntervalMs: 500 } }));
+  // Loopback only (the default), polling L1 often, and a short fetch timeout so that a replica waiting for
+  // data says so (metis_syncStatus) within seconds: dev chains are local and fast.
+  const da = () =>
+    options.da === 'calldata' ? calldataDa() : ipfs({ peers: options.ipfsPeers ?? [], fetchTimeoutMs: 10_000, l1: { pollIntervalMs: 500 } });
   return defineConfig({
     chainId: options.chainId ?? DEV_DEFAULTS.chainId,
     name: 'metis-dev',
