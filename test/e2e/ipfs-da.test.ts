@@ -155,7 +155,7 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
     // Everything still on L1 (the removed batch is gone from it) is served by replica 1.
     const onL1 = Number(await inbox.getFunction('nextBatchIndex')(CHAIN_ID));
     const last = Number(((await inbox.getFunction('getBatch')(CHAIN_ID, onL1 - 1)) as { lastBlock: bigint }).lastBlock);
-    await until('replica 2 at the last batch on L1', async () => (await safeBlock(replica2!.url)) >= last, 90_000).catch((e) => {
+    await until('replica 2 at the last batch on L1', async () => (await safeBlock(replica2!.url)) >= last, 150_000).catch((e) => {
       console.log(replica2!.output().slice(-6000));
       throw e;
     });
@@ -163,5 +163,5 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
     expect(reached).toBeGreaterThan(10);
     expect(reached).toBeLessThanOrEqual(head);
     expect(await stateRoot(replica2.url, reached)).toBe(await stateRoot(replica1.url, reached));
-  });
+  }, 300_000);
 });
