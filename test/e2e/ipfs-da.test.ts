@@ -112,6 +112,8 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
     expect(Number(await inbox.getFunction('nextBatchIndex')(CHAIN_ID))).toBeGreaterThan(index);
     // The challenger's bond went to the proposer, credited in the DaChallenge contract.
     expect(await challenges.getFunction('balanceOf')(PROPOSER)).toBeGreaterThan(0n);
+    // Intact: once its challenge window has passed, the batch is final like any other.
+    await until('the answered batch final on L1', async () => (await inbox.getFunction('isFinalized')(CHAIN_ID, index)) as boolean, 60_000);
   });
 
   it('`metis da get` fetches and verifies a batch from the command line', async () => {
