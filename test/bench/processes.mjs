@@ -1,7 +1,7 @@
 // Starting and stopping the two nodes under test (anvil and `metis dev`), and free ports.
 // Every child started here is tracked and killed on exit, so no node outlives the benchmark.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,13 @@ import { call, sleep } from './rpc.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const METIS_BIN = join(ROOT, 'packages/cli/bin/metis.js');
+
+/** The Node flags on the binary's shebang (`#!/usr/bin/env -S node <flags>`): the node runs as `npx metis` runs it. */
+export function binNodeFlags() {
+  const shebang = readFileSync(METIS_BIN, 'utf8').split('\n', 1)[0];
+  const m = /^#!.*\bnode\b(.*)$/.exec(shebang);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
 
 /** The anvil binary installed by @foundry-rs/anvil-linux-amd64. */
 export function anvilBin() {
@@ -141,7 +148,7 @@ export async function startMetis({ chainId, l1 = false }) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // --no-l1: the L2's own throughput, as anvil's is measured; batches are still recorded (local settlement).
   // With `l1`, its embedded anvil L1 and settlement (test/bench/l1-cost.mjs).
-  const args = [...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', ...(l1 ? ['--challenge-window', '5'] : ['--no-l1']), '--chain-id', String(chainId), '--data-dir', dataDir];
+  const args = [...binNodeFlags(), ...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', ...(l1 ? ['--challenge-window', '5'] : ['--no-l1']), '--chain-id', String(chainId), '--data-dir', dataDir];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const node = track('metis', child, tailBuffer(), () => rm(dataDir, { recursive: true, force: true }));
   node.dataDir = dataDir;
