@@ -77,6 +77,17 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
     expect(info.ipfs.multiaddrs[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//);
   });
 
+  it('a replica with another DA plugin than the chain registered is refused at start', async () => {
+    const error = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts!, args: ['--da', 'calldata'] }).then(
+      async (node) => {
+        await node.stop();
+        return undefined;
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/METIS-806.*DA kind/s);
+  });
+
   it('a replica fetches every batch over bitswap and reaches the same state roots', async () => {
     const l2 = new JsonRpcProvider(seq.url, undefined, { cacheTimeout: -1, pollingInterval: 100 });
     try {

@@ -43,9 +43,14 @@ export async function ensureRegistered(l1: L1Connection, chain: ChainHead, optio
     await l1.sender.send({ to: l1.contracts.chainRegistry, data: registry.interface.encodeFunctionData('registerChain', [l1.chainId, config]), action: 'ChainRegistry.registerChain' });
     logger.info({ chainId: l1.chainId, challengeWindow: r.challengeWindow }, 'chain registered on L1');
   }
-  const cfg = (await registry.getFunction('getChain')(l1.chainId)) as { genesisStateRoot: string; proposer: string };
+  const cfg = (await registry.getFunction('getChain')(l1.chainId)) as { genesisStateRoot: string; proposer: string; daKind: bigint };
   if (cfg.genesisStateRoot.toLowerCase() !== genesisRoot) {
     throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'genesis state root', onL1: cfg.genesisStateRoot, local: genesisRoot });
+  }
+  // The batch data of the chain is where its registry entry says: a node with another DA plugin could
+  // neither publish what its replicas read nor read what its sequencer published.
+  if (Number(cfg.daKind) !== da.kind) {
+    throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'DA kind', onL1: String(cfg.daKind), local: `${da.kind} (${da.name})` });
   }
   if (l1.sender && cfg.proposer.toLowerCase() !== l1.sender.address.toLowerCase()) {
     throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'proposer', onL1: cfg.proposer, local: l1.sender.address });
