@@ -44,6 +44,8 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
   let seq: Devnet;
   let replica1: Devnet;
   let replica2: Devnet | undefined;
+  /** The replica started without a reachable peer (stopped by its test, and here if that test failed). */
+  let stranded: Devnet | undefined;
   let l1: JsonRpcProvider;
   let contracts: { batchInbox: string; bondManager: string; daChallenge: string; chainRegistry: string };
   let inbox: Contract;
@@ -63,7 +65,7 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
 
   afterAll(async () => {
     l1?.destroy();
-    for (const node of [replica2, replica1, seq]) await node?.stop();
+    for (const node of [replica2, stranded, replica1, seq]) if (node?.process.exitCode === null && node.process.signalCode === null) await node.stop();
     await anvil?.stop();
     for (const d of dirs) await removeDir(d);
   });
@@ -157,9 +159,9 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
   it('a second replica waits for unavailable data, saying which batch, then fetches it from the first one', async () => {
     const head = await safeBlock(replica1.url);
     // The only peer the registry record names is the stopped sequencer: nothing can be fetched.
-    const stranded = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts! });
+    stranded = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts! });
     dirs.push(stranded.dataDir);
-    const status = await until('the replica reporting what it waits for', async () => (await call(stranded.url, 'metis_syncStatus')).waitingFor, 120_000);
+    const status = await until('the replica reporting what it waits for', async () => (await call(stranded!.url, 'metis_syncStatus')).waitingFor, 120_000);
     expect(status.batch).toBe('0x0');
     expect(await safeBlock(stranded.url)).toBe(0); // never skips ahead
     await stranded.stop();
