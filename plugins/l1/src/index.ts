@@ -66,3 +66,5 @@ export { depositHashOf, type ReplicaL1 } from './replica/l1-reads.js';
 export { syncStatusJson, syncStatusNamespace, type SyncStatus } from './replica/sync-status.js';
 export { BATCH_INBOX_ABI, batchInboxInterface, InboxClient, type BatchHeader, type StoredBatch } from './settlement/inbox.js';
 export { findBatchHeader, type FindHeaderOptions } from './settlement/find-header.js';
+export { verdictOf, type BatchVerdict } from './replica/verdict.js';
+export type { ComputedRoots } from './replica/verify-batch.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PostedBatch } from './batch-log.js';
+import type { BatchVerdict } from './verdict.js';
 import { syncStatusJson } from './sync-status.js';
 import { FakeChain, FakeL1, setup } from './testing/fake-l1.js';
 
@@ -109,6 +110,41 @@ describe('Deriver', () => {
     await again.settle();
     expect(again.deriver.status().mismatch).toMatchObject({ batch: 1n, code: 'METIS-807' });
     expect(again.deriver.safeBlock()).toBe(2n);
+  });
+
+  it('reports a batchVerdict for every batch it re-executed: agreeing, or with the roots it reached instead', async () => {
+    const t = setup();
+    const verdicts: BatchVerdict[] = [];
+    t.events.on('batchVerdict', (v) => verdicts.push(v));
+    const good = await t.l1.postBatch(2);
+    const wrongRoot = `0x${'66'.repeat(32)}` as const;
+    await t.l1.postBatch(3, { tamper: () => ({ h: { newStateRoot: wrongRoot } }) });
+    await t.settle();
+    expect(verdicts).toHaveLength(2);
+    expect(verdicts[0]).toMatchObject({ agrees: true, batch: { batchIndex: 0n, headerHash: good.headerHash }, computed: { stateRoot: good.newStateRoot, withdrawalRoot: good.withdrawalRoot } });
+    expect(verdicts[1]).toMatchObject({ agrees: false, batch: { batchIndex: 1n, newStateRoot: wrongRoot }, computed: { stateRoot: t.chain.head().stateRoot } });
+    expect(verdicts[1]!.computed.withdrawalRoot).toBe(verdicts[1]!.batch.withdrawalRoot);
+    // Halted there: polling again reports nothing new.
+    await t.deriver.step();
+    expect(verdicts).toHaveLength(2);
+
+    // A wrong withdrawal root alone: the state root agrees, the withdrawal root computed is reported.
+    const u = setup();
+    const forged: BatchVerdict[] = [];
+    u.events.on('batchVerdict', (v) => forged.push(v));
+    await u.l1.postBatch(2, { tamper: () => ({ h: { withdrawalRoot: `0x${'77'.repeat(32)}` } }) });
+    await u.settle();
+    expect(forged).toHaveLength(1);
+    expect(forged[0]).toMatchObject({ agrees: false, computed: { stateRoot: forged[0]!.batch.newStateRoot, withdrawalRoot: `0x${'00'.repeat(32)}` } });
+
+    // Garbage data is not re-executed: no verdict.
+    const g = setup();
+    const none: BatchVerdict[] = [];
+    g.events.on('batchVerdict', (v) => none.push(v));
+    await g.l1.postBatch(2, { tamper: () => ({ data: Uint8Array.of(0x01) }) });
+    await g.settle();
+    expect(g.deriver.status().invalid).toBeDefined();
+    expect(none).toEqual([]);
   });
 
   it('reports a wrong withdrawal root or prevStateRoot as a mismatch', async () => {

@@ -2,6 +2,7 @@ import type { Batch, BlockImporter, ChainHead, DataAvailability, EventBus, Final
 import { hexToBytes } from '../bytes.js';
 import type { BatchSource, PostedBatch } from './batch-log.js';
 import type { ReplicaL1 } from './l1-reads.js';
+import { verdictOf } from './verdict.js';
 import { Halt, Stopped, Wait, checkWithdrawalRoot, mismatch, verifyBatch } from './verify-batch.js';
 
 /** Why derivation stopped at a batch: its code (METIS-807, METIS-604, METIS-802) and the reason. */
@@ -60,6 +61,9 @@ export interface DeriverDeps {
  * completely are checked against their headers' state roots, the last one fully, and derivation resumes
  * after them. A batch that does not re-execute to its posted state, or whose data is garbage, stops
  * derivation there (reported, never fatal, never counted safe); only its replacement on L1 moves it on.
+ *
+ * Every batch re-executed here is reported as a `batchVerdict` event (the roots reached, agreeing with the
+ * header or not), which validators sign.
  */
 export class Deriver implements Finality {
   private safe = 0n;
@@ -249,11 +253,12 @@ export class Deriver implements Finality {
 
   private async derive(batch: PostedBatch): Promise<void> {
     const { l1, chain, importer, logger } = this.deps;
-    const { hashes, txs, ms } = await verifyBatch(
+    const { hashes, txs, ms, computed } = await verifyBatch(
       { l1, chain, importer, data: (b) => this.data(b), importing: () => this.prefetch(batch.batchIndex + 1n), stopping: () => this.stopRequested },
       batch,
     );
     this.accept(batch, hashes, true);
+    this.deps.events.emit('batchVerdict', verdictOf(batch, computed));
     logger.info({ index: batch.batchIndex, blocks: `${batch.firstBlock}-${batch.lastBlock}`, txs, ms }, 'batch derived and verified: safe');
   }
 
@@ -329,5 +334,7 @@ export class Deriver implements Finality {
         ? 'derivation stopped: the batch does not re-execute to its posted state; its blocks are not safe'
         : 'derivation stopped: invalid batch, not applied; waiting for L1 to replace it';
     this.deps.logger.error({ err: h.error, batch, ...h.fields }, what);
+    const posted = this.deps.source.get(batch);
+    if (h.computed && posted) this.deps.events.emit('batchVerdict', verdictOf(posted, h.computed));
   }
 }

@@ -14,6 +14,12 @@ import type { PostedBatch } from './batch-log.js';
 import { blockDiff } from './block-diff.js';
 import { depositHashOf, type ReplicaL1 } from './l1-reads.js';
 
+/** What re-executing a batch's blocks produced: the last block's state root and the withdrawal root of their logs. */
+export interface ComputedRoots {
+  readonly stateRoot: Hex;
+  readonly withdrawalRoot: Hex;
+}
+
 /** Derivation cannot go past this batch (until L1 replaces it). */
 export class Halt {
   constructor(
@@ -21,6 +27,8 @@ export class Halt {
     readonly batch: bigint,
     readonly error: MetisError,
     readonly fields: Record<string, unknown> = {},
+    /** Set when the batch's blocks were re-executed here and reached other roots than its header's. */
+    readonly computed?: ComputedRoots,
   ) {}
 }
 
@@ -35,8 +43,8 @@ export class Wait {
 /** The deriver was asked to stop between two blocks. */
 export class Stopped {}
 
-export function mismatch(index: bigint, reason: string, fields: Record<string, unknown> = {}): Halt {
-  return new Halt('mismatch', index, new MetisError('DERIVATION_MISMATCH', { index, reason }), fields);
+export function mismatch(index: bigint, reason: string, fields: Record<string, unknown> = {}, computed?: ComputedRoots): Halt {
+  return new Halt('mismatch', index, new MetisError('DERIVATION_MISMATCH', { index, reason }), fields, computed);
 }
 
 function invalid(index: bigint, reason: string): Halt {
@@ -62,6 +70,8 @@ export interface VerifiedBatch {
   readonly txs: number;
   /** Milliseconds spent getting and checking the data (L1 reads, DA, decoding), importing, and checking the roots. */
   readonly ms: { readonly data: number; readonly import: number; readonly roots: number };
+  /** The roots re-execution reached (the header's, since they were checked). */
+  readonly computed: ComputedRoots;
 }
 
 /**
@@ -137,16 +147,18 @@ export async function verifyBatch(deps: VerifyDeps, batch: PostedBatch): Promise
 
   const t2 = performance.now();
   const local = (await chain.block(batch.lastBlock))!;
-  if (local.stateRoot !== batch.newStateRoot) {
-    throw mismatch(index, `block ${batch.lastBlock} re-executes to state root ${local.stateRoot}, L1 says ${batch.newStateRoot}`, {
-      block: batch.lastBlock,
-      expected: batch.newStateRoot,
-      computed: local.stateRoot,
-    });
+  const computed: ComputedRoots = { stateRoot: local.stateRoot, withdrawalRoot: await withdrawalRootAt(chain, batch) };
+  if (computed.stateRoot !== batch.newStateRoot) {
+    throw mismatch(
+      index,
+      `block ${batch.lastBlock} re-executes to state root ${computed.stateRoot}, L1 says ${batch.newStateRoot}`,
+      { block: batch.lastBlock, expected: batch.newStateRoot, computed: computed.stateRoot },
+      computed,
+    );
   }
-  await checkWithdrawalRoot(chain, batch);
+  if (computed.withdrawalRoot !== batch.withdrawalRoot) throw withdrawalMismatch(batch, computed.withdrawalRoot, computed);
   const ms = (a: number, b: number): number => Math.round(b - a);
-  return { hashes, txs, ms: { data: ms(t0, t1), import: ms(t1, t2), roots: ms(t2, performance.now()) } };
+  return { hashes, txs, ms: { data: ms(t0, t1), import: ms(t1, t2), roots: ms(t2, performance.now()) }, computed };
 }
 
 /** The data's deposits continue the chain's count, reach the header's, and are the ones queued on L1. */
@@ -170,19 +182,26 @@ async function checkDeposits(l1: ReplicaL1, batch: PostedBatch, blocks: readonly
 
 /** The withdrawal root of the batch's blocks' logs (as stored) must be the header's. */
 export async function checkWithdrawalRoot(chain: ChainHead, batch: PostedBatch): Promise<void> {
+  const root = await withdrawalRootAt(chain, batch);
+  if (root !== batch.withdrawalRoot) throw withdrawalMismatch(batch, root);
+}
+
+/** The withdrawal root of the logs of the batch's blocks as stored here. Throws Halt when they cannot be read back. */
+async function withdrawalRootAt(chain: ChainHead, batch: PostedBatch): Promise<Hex> {
   const logs: BlockLog[] = [];
   for (let n = batch.firstBlock; n <= batch.lastBlock; n++) logs.push(...((await chain.body(n))?.logs ?? []));
-  let root: Hex;
   try {
-    root = withdrawalRootOf(logs, { index: batch.batchIndex });
+    return withdrawalRootOf(logs, { index: batch.batchIndex });
   } catch (e) {
     throw mismatch(batch.batchIndex, `its withdrawals cannot be read back: ${(e as Error).message}`);
   }
-  if (root !== batch.withdrawalRoot) {
-    throw mismatch(batch.batchIndex, `the withdrawals of blocks ${batch.firstBlock}-${batch.lastBlock} have root ${root}, L1 says ${batch.withdrawalRoot}`, {
-      expected: batch.withdrawalRoot,
-      computed: root,
-    });
-  }
 }
 
+function withdrawalMismatch(batch: PostedBatch, root: Hex, computed?: ComputedRoots): Halt {
+  return mismatch(
+    batch.batchIndex,
+    `the withdrawals of blocks ${batch.firstBlock}-${batch.lastBlock} have root ${root}, L1 says ${batch.withdrawalRoot}`,
+    { expected: batch.withdrawalRoot, computed: root },
+    computed,
+  );
+}
