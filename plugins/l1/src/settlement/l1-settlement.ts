@@ -86,8 +86,12 @@ export class L1Settlement implements Finality, BatchProgress {
   async sync(keep = 64n): Promise<void> {
     const { inbox, chain } = this.deps;
     this.next = await inbox.nextBatchIndex();
+    // Batches removed on L1 (a lost challenge) are forgotten; their blocks are posted again.
+    for (const i of this.known.keys()) if (i >= this.next) this.known.delete(i);
     if (this.next === 0n) {
       this.lastBatched = 0n;
+      this.safe = 0n;
+      this.firstOpen = 0n;
       return;
     }
     const last = await inbox.getBatch(this.next - 1n);
@@ -181,9 +185,18 @@ export class L1Settlement implements Finality, BatchProgress {
     ctx.status = this.known.get(ctx.batch.index)?.status ?? ctx.batch.status;
   }
 
-  /** Asks L1 which open batches are final now, oldest first; emits each change. */
+  /**
+   * Asks L1 which open batches are final now, oldest first; emits each change. Batches removed on L1 since
+   * (a challenge proved them wrong) are noticed here: the settlement reads L1 again and the batcher posts
+   * their blocks anew from the last batch L1 kept.
+   */
   async pollFinality(): Promise<void> {
     const { inbox, events, logger } = this.deps;
+    const onL1 = await inbox.nextBatchIndex();
+    if (onL1 < this.next) {
+      logger.warn({ removedFrom: onL1, next: this.next }, 'batches were removed on L1; posting their blocks again from the last batch L1 kept');
+      await this.sync();
+    }
     for (let i = this.firstOpen; i < this.next; i++) {
       const batch = this.known.get(i);
       if (!batch || batch.status === 'finalized') continue;
