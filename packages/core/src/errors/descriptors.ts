@@ -1,7 +1,7 @@
 /**
  * Every error Metis raises comes from one numbered descriptor. Tests assert `code`, never message text.
  * Ranges: 1xx core/plugins, 2xx config, 3xx stages, 4xx transactions (ingest), 5xx RPC, 6xx storage/chain, 7xx CLI,
- * 8xx settlement (L1, data availability, derivation).
+ * 8xx settlement (L1, data availability, derivation), 9xx rangers (attestations, their gossip).
  * `rpcCode` is the JSON-RPC error code used when the error reaches a client.
  */
 export interface ErrorDescriptor {
@@ -95,6 +95,11 @@ export const ERRORS = d({
   L1_CONTRACTS_MISSING: { code: 805, message: 'No Metis L1 contracts at {address} on the L1 ({reason})' },
   L1_CHAIN_MISMATCH: { code: 806, message: 'The L1 registry holds chain {chainId} with {field} {onL1}, this node has {local}' },
   DERIVATION_MISMATCH: { code: 807, message: 'Batch {index} does not re-execute to its posted state: {reason}' },
+  // rangers: attestations and their gossip
+  ATTESTATION_MALFORMED: { code: 901, message: 'Malformed attestation: {reason}' },
+  ATTESTATION_SIGNATURE_INVALID: { code: 902, message: 'Invalid attestation signature: {reason}' },
+  RANGER_ATTESTATION_REJECTED: { code: 903, message: 'Attestation of batch {batchIndex} not published: {reason}' },
+  RANGER_GOSSIP_FAILED: { code: 904, message: 'Ranger gossip could not {action}: {reason}' },
 });
 
 export type ErrorName = keyof typeof ERRORS;
