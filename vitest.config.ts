@@ -15,6 +15,7 @@ const alias = [
   { find: /^@metis\/settlement-local$/, replacement: src('./plugins/settlement-local/src/index.ts') },
   { find: /^@metis\/l1$/, replacement: src('./plugins/l1/src/index.ts') },
   { find: /^@metis\/ipfs$/, replacement: src('./plugins/ipfs/src/index.ts') },
+  { find: /^@metis\/rangers$/, replacement: src('./plugins/rangers/src/index.ts') },
   { find: /^@metis\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
 ];
 
