@@ -13,19 +13,27 @@ import {IDepositQueue} from "./interfaces/IDepositQueue.sol";
 ///         batches in order, each continuing the previous one's state root, block range and deposit count,
 ///         and consuming every deposit older than the chain's inclusion window. A batch is final once its
 ///         challenge window has passed and no challenge lock is open on it or on an earlier batch of its chain.
-///         Accounts with CHALLENGER_ROLE (future challenge contracts) lock batches and remove non-final ones.
+///         Accounts with CHALLENGER_ROLE (challenge contracts) lock batches and remove non-final ones; accounts
+///         with FINALIZER_ROLE (the RangerCertifier) finalize a batch before its window ends, once a quorum of the
+///         chain's staked rangers certified it.
 /// @dev Finality is monotone per chain: if batch i is final, so is every batch before it. Locks are tracked
 ///      per batch and, per chain, as a count and a lowest locked index; that index is only reset when the
 ///      count drops to zero, so releasing one lock while others stay open may keep blocking a little more
-///      than needed, never less.
+///      than needed, never less. Batches finalized early form a prefix of the chain (`finalizedEarly`, a count):
+///      finalizeEarly needs the previous batch final and no lock at or before the batch, and lock/removal refuse
+///      final batches, so every lock stays at or above `finalizedEarly`.
 contract BatchInbox is IBatchInbox, AccessControl {
     /// @notice Role of the contracts allowed to lock, unlock and remove batches.
     bytes32 public constant CHALLENGER_ROLE = keccak256("CHALLENGER_ROLE");
+    /// @notice Role of the contracts allowed to finalize batches early (quorum certificates).
+    bytes32 public constant FINALIZER_ROLE = keccak256("FINALIZER_ROLE");
 
     struct ChainState {
         uint64 nextBatchIndex;
         uint64 openLocks;
         uint64 lowestLocked;
+        /// @dev Batches below this index are final by certificate (whatever their window).
+        uint64 finalizedEarly;
     }
 
     error ZeroAddress(string field);
@@ -42,6 +50,10 @@ contract BatchInbox is IBatchInbox, AccessControl {
     error BatchNotFound(uint256 chainId, uint64 batchIndex);
     error BatchFinalized(uint256 chainId, uint64 batchIndex);
     error NotLocked(uint256 chainId, uint64 batchIndex);
+    /// @notice A challenge lock is open on the batch or an earlier one (named so as not to clash with the event).
+    error BatchIsLocked(uint256 chainId, uint64 batchIndex);
+    /// @notice finalizeEarly needs the previous batch final.
+    error PreviousNotFinal(uint256 chainId, uint64 batchIndex);
 
     /// @notice The full header is in the data so replicas can rebuild the chain of batches from logs.
     event BatchAppended(
@@ -51,6 +63,8 @@ contract BatchInbox is IBatchInbox, AccessControl {
     event BatchesRemoved(uint256 indexed chainId, uint64 indexed fromIndex, uint64 toIndex);
     event BatchLocked(uint256 indexed chainId, uint64 indexed batchIndex, uint64 locks);
     event BatchUnlocked(uint256 indexed chainId, uint64 indexed batchIndex, uint64 locks);
+    /// @notice The batch (and every earlier one) is final before its challenge window ended.
+    event BatchFinalizedEarly(uint256 indexed chainId, uint64 indexed batchIndex);
 
     IChainRegistry public immutable registry;
     IBondManager public immutable bonds;
@@ -60,7 +74,7 @@ contract BatchInbox is IBatchInbox, AccessControl {
     mapping(uint256 chainId => ChainState) private _state;
     mapping(uint256 chainId => mapping(uint64 batchIndex => StoredBatch)) private _batches;
 
-    /// @dev The deployer gets DEFAULT_ADMIN_ROLE (grants CHALLENGER_ROLE).
+    /// @dev The deployer gets DEFAULT_ADMIN_ROLE (grants CHALLENGER_ROLE and FINALIZER_ROLE).
     constructor(IChainRegistry registry_, IBondManager bonds_, address bridge_) {
         if (address(registry_) == address(0)) revert ZeroAddress("registry");
         if (address(bonds_) == address(0)) revert ZeroAddress("bonds");
@@ -159,10 +173,33 @@ contract BatchInbox is IBatchInbox, AccessControl {
         emit BatchUnlocked(chainId, batchIndex, locks);
     }
 
-    /// @notice Whether batch `batchIndex` of `chainId` exists, its challenge window has passed and no lock is
-    ///         open on it or an earlier batch. Withdrawals against it can then be finalized.
+    /// @notice Finalizes batch `batchIndex` of `chainId` now, before its challenge window ends (a quorum
+    ///         certificate). FINALIZER_ROLE.
+    /// @dev Reverts BatchNotFound, BatchFinalized (already final), BatchIsLocked (a lock is open on it or an
+    ///      earlier batch), PreviousNotFinal (batch batchIndex - 1 is not final).
+    function finalizeEarly(uint256 chainId, uint64 batchIndex) external onlyRole(FINALIZER_ROLE) {
+        ChainState storage state = _state[chainId];
+        if (batchIndex >= state.nextBatchIndex) revert BatchNotFound(chainId, batchIndex);
+        uint64 window = registry.getChain(chainId).challengeWindow;
+        if (_isFinalizedWith(chainId, batchIndex, window)) revert BatchFinalized(chainId, batchIndex);
+        if (state.openLocks > 0 && batchIndex >= state.lowestLocked) revert BatchIsLocked(chainId, batchIndex);
+        if (batchIndex > 0 && !_isFinalizedWith(chainId, batchIndex - 1, window)) {
+            revert PreviousNotFinal(chainId, batchIndex);
+        }
+        state.finalizedEarly = batchIndex + 1;
+        emit BatchFinalizedEarly(chainId, batchIndex);
+    }
+
+    /// @notice Whether batch `batchIndex` of `chainId` exists, no lock is open on it or an earlier batch, and
+    ///         it was certified (finalizeEarly) or its challenge window has passed. Withdrawals against it can
+    ///         then be finalized.
     function isFinalized(uint256 chainId, uint64 batchIndex) external view returns (bool) {
         return _isFinalized(chainId, batchIndex);
+    }
+
+    /// @notice The number of batches of `chainId` final by certificate (batches below it are final).
+    function finalizedEarly(uint256 chainId) external view returns (uint64) {
+        return _state[chainId].finalizedEarly;
     }
 
     /// @notice The number of the next batch to append (the number of batches) of `chainId`.
@@ -229,6 +266,7 @@ contract BatchInbox is IBatchInbox, AccessControl {
     function _isFinalizedWith(uint256 chainId, uint64 batchIndex, uint64 window) private view returns (bool) {
         ChainState memory state = _state[chainId];
         if (state.openLocks > 0 && batchIndex >= state.lowestLocked) return false;
+        if (batchIndex < state.finalizedEarly) return true;
         return block.timestamp >= uint256(_batches[chainId][batchIndex].appendedAt) + window;
     }
 }
