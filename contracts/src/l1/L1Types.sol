@@ -61,3 +61,16 @@ struct Deposit {
     bytes tokenMeta;
     uint64 l1Block;
 }
+
+/// @notice What a ranger signs (EIP-712, domain "Metis Rangers" version "1", verifyingContract the RangerRegistry)
+///         after re-executing a batch. chainId (the L2 chain id), batchIndex, prevStateRoot and dataHash identify
+///         the input; newStateRoot and withdrawalRoot are the output the signer computed. It "matches" a
+///         BatchHeader when all six fields equal the header's.
+struct Attestation {
+    uint256 chainId;
+    uint64 batchIndex;
+    bytes32 prevStateRoot;
+    bytes32 newStateRoot;
+    bytes32 dataHash;
+    bytes32 withdrawalRoot;
+}
