@@ -294,7 +294,7 @@ describe('metis deploy on a separate L1', () => {
     const file = l1ContractsSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     const provider = new JsonRpcProvider(anvil.url, undefined, { cacheTimeout: -1 });
     try {
-      for (const name of ['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'daChallenge'] as const) {
+      for (const name of ['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'daChallenge', 'rangerRegistry', 'rangerCertifier', 'rangerDisputes'] as const) {
         expect((await provider.getCode(file[name]!)).length, name).toBeGreaterThan(2);
         expect(r.stdout).toContain(file[name]!);
       }

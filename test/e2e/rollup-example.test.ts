@@ -39,7 +39,18 @@ describe('examples/rollup on an L1', () => {
     expect(deployed.stdout).toMatch(/Wrote \S*l1-deployment\.json/);
     expect(deployed.stdout).toContain(`l1({ rpcUrl: '${anvil.url}'`);
     const addresses = JSON.parse(await readFile(deployment, 'utf8')) as Record<string, string>;
-    expect(Object.keys(addresses).sort()).toEqual(['batchInbox', 'bondManager', 'bridge', 'chainRegistry', 'daChallenge', 'dataInbox', 'startBlock']);
+    expect(Object.keys(addresses).sort()).toEqual([
+      'batchInbox',
+      'bondManager',
+      'bridge',
+      'chainRegistry',
+      'daChallenge',
+      'dataInbox',
+      'rangerCertifier',
+      'rangerDisputes',
+      'rangerRegistry',
+      'startBlock',
+    ]);
 
     const env = { ...process.env, NO_COLOR: '1', METIS_L1_RPC: anvil.url, METIS_L1_CONTRACTS: deployment, METIS_PROPOSER_KEY: key(6), METIS_RPC_PORT: '0' };
     const child = spawn(process.execPath, [METIS_BIN, 'start', '--config', CONFIG, '--data-dir', join(dir, 'data')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -39,6 +39,30 @@ describe('deployment files', () => {
     expect(Object.keys(JSON.parse(await readFile(again, 'utf8')))).toEqual(['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'startBlock']);
   });
 
+  it('writes and checks the contracts of the rangers when the deployment has them', async () => {
+    const withRangers = { ...deployment, rangerRegistry: a(7), rangerCertifier: a(8), rangerDisputes: a(9) };
+    const file = join(dir, 'rangers.json');
+    await saveDeployment(file, withRangers);
+    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')))).toEqual([
+      'chainRegistry',
+      'bondManager',
+      'batchInbox',
+      'bridge',
+      'dataInbox',
+      'daChallenge',
+      'rangerRegistry',
+      'rangerCertifier',
+      'rangerDisputes',
+      'startBlock',
+    ]);
+    expect(await loadDeployment(file)).toEqual(withRangers);
+    const code: Record<string, string> = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 9].map((n) => [a(n), '0x60']));
+    const provider = { getCode: async (address: string) => code[address] ?? '0x' } as never;
+    expect(String(await verifyDeployment({ l1Provider: provider, contracts: withRangers }).catch((e: unknown) => e))).toMatch(/rangerCertifier/);
+    code[a(8)] = '0x60';
+    await expect(verifyDeployment({ l1Provider: provider, contracts: withRangers })).resolves.toBeUndefined();
+  });
+
   it('refuses to overwrite a deployment file unless asked', async () => {
     const file = join(dir, 'again.json');
     await saveDeployment(file, deployment);

@@ -47,8 +47,9 @@ export const erc20Interface = (): Interface => cached('ERC20', () => [...ERC20_A
 
 /**
  * Reads a deployment file: the JSON `metis deploy` and `metis dev` write (chainRegistry, bondManager,
- * batchInbox, bridge, dataInbox, daChallenge, startBlock), the format `l1({ contracts: '<file>' })` reads.
- * `daChallenge` is absent from files written before the DA challenge existed.
+ * batchInbox, bridge, dataInbox, daChallenge, rangerRegistry, rangerCertifier, rangerDisputes, startBlock), the format
+ * `l1({ contracts: '<file>' })` reads. `daChallenge` is absent from files written before the DA challenge existed,
+ * the three ranger contracts from files written before the rangers existed.
  * @throws MetisError L1_CONTRACTS_MISSING when the file cannot be read or is not such a file
  */
 export async function loadDeployment(file: string): Promise<L1Contracts> {
@@ -87,18 +88,21 @@ export async function saveDeployment(file: string, contracts: L1Contracts, optio
     bridge: checked.bridge,
     dataInbox: checked.dataInbox,
     ...(checked.daChallenge === undefined ? {} : { daChallenge: checked.daChallenge }),
+    ...(checked.rangerRegistry === undefined ? {} : { rangerRegistry: checked.rangerRegistry }),
+    ...(checked.rangerCertifier === undefined ? {} : { rangerCertifier: checked.rangerCertifier }),
+    ...(checked.rangerDisputes === undefined ? {} : { rangerDisputes: checked.rangerDisputes }),
     startBlock: checked.startBlock,
   };
   await writeFile(file, `${JSON.stringify(ordered, null, 2)}\n`, { flag: options.overwrite ? 'w' : 'wx' });
 }
 
 /**
- * Checks that the L1 holds code at every address of a deployment, `daChallenge` when the file has one (a wrong
+ * Checks that the L1 holds code at every address of a deployment, the optional ones when the file has them (a wrong
  * `--l1` or a deployment file of another L1 otherwise shows up later as undecodable results).
  * @throws MetisError L1_CONTRACTS_MISSING naming the first contract without code
  */
 export async function verifyDeployment(input: { l1Provider: Provider; contracts: L1Contracts }): Promise<void> {
-  const all = ['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'daChallenge'] as const;
+  const all = ['chainRegistry', 'bondManager', 'batchInbox', 'bridge', 'dataInbox', 'daChallenge', 'rangerRegistry', 'rangerCertifier', 'rangerDisputes'] as const;
   const names = all.filter((n) => input.contracts[n] !== undefined);
   const codes = await Promise.all(names.map((n) => input.l1Provider.getCode(input.contracts[n]!)));
   for (const [i, code] of codes.entries()) {

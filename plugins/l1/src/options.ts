@@ -13,6 +13,12 @@ export const l1ContractsSchema = z.strictObject({
   dataInbox: address,
   /** The DA challenge of IPFS chains; absent in deployment files written before it existed. */
   daChallenge: address.optional(),
+  /** The rangers' stake table (the EIP-712 verifyingContract of attestations); absent in older deployment files. */
+  rangerRegistry: address.optional(),
+  /** The rangers' quorum certificates (early finality); absent in older deployment files. */
+  rangerCertifier: address.optional(),
+  /** The rangers' state-root disputes and equivocation reports; absent in older deployment files. */
+  rangerDisputes: address.optional(),
   /** The L1 block the contracts were deployed in (deposit scanning starts there). */
   startBlock: z.number().int().min(0).default(0),
 });

@@ -58,13 +58,16 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
       const shown = relative(cwd, out) || out;
       println(
         ctx.io,
-        `  ChainRegistry  ${contracts.chainRegistry}`,
-        `  BondManager    ${contracts.bondManager}  (unbonding delay ${options.unbondingDelay} s)`,
-        `  Bridge         ${contracts.bridge}`,
-        `  BatchInbox     ${contracts.batchInbox}`,
-        `  DataInbox      ${contracts.dataInbox}`,
-        `  DaChallenge    ${contracts.daChallenge}`,
-        `  start block    ${contracts.startBlock}`,
+        `  ChainRegistry    ${contracts.chainRegistry}`,
+        `  BondManager      ${contracts.bondManager}  (unbonding delay ${options.unbondingDelay} s)`,
+        `  Bridge           ${contracts.bridge}`,
+        `  BatchInbox       ${contracts.batchInbox}`,
+        `  DataInbox        ${contracts.dataInbox}`,
+        `  DaChallenge      ${contracts.daChallenge}`,
+        `  RangerRegistry   ${contracts.rangerRegistry}`,
+        `  RangerCertifier  ${contracts.rangerCertifier}`,
+        `  RangerDisputes   ${contracts.rangerDisputes}`,
+        `  start block      ${contracts.startBlock}`,
         `Wrote ${shown}. Use it in metis.config.ts:`,
         `  l1({ rpcUrl: '${options.l1}', contracts: '${shown.startsWith('.') || shown.startsWith('/') ? shown : `./${shown}`}' })`,
       );

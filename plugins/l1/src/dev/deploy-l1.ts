@@ -7,6 +7,8 @@ export const DA_KIND = { L1_CALLDATA: 1, IPFS: 2 } as const;
 /** The roles of the settlement contracts, as their `SLASHER_ROLE()` / `CHALLENGER_ROLE()` return them. */
 export const SLASHER_ROLE = id('SLASHER_ROLE');
 export const CHALLENGER_ROLE = id('CHALLENGER_ROLE');
+/** BatchInbox's role of the contracts that finalize batches early (the RangerCertifier). */
+export const FINALIZER_ROLE = id('FINALIZER_ROLE');
 
 /** ChainRegistry.ChainConfig. */
 export interface ChainConfig {
@@ -30,6 +32,13 @@ export const DEV_DA_RESPONSE_WINDOW = 30;
 /** DaChallenge's minimum challenge bond when none is given (wei): more than answering a chunk costs in L1 gas. */
 export const DEFAULT_MIN_CHALLENGE_BOND: bigint = parseEther('0.1');
 
+/** RangerDisputes' vote window when none is given: ten minutes for the rangers to gather a 2/3 vote on a real L1. */
+export const DEFAULT_RANGER_VOTE_WINDOW = 600;
+/** RangerDisputes' vote window on devnets (`metis dev`). */
+export const DEV_RANGER_VOTE_WINDOW = 30;
+/** RangerDisputes' minimum challenge bond when none is given (wei). */
+export const DEFAULT_RANGER_CHALLENGE_BOND: bigint = parseEther('0.1');
+
 export interface DeployL1Options {
   /** BondManager's unbonding delay in seconds: at least the longest challenge window of the chains served. */
   unbondingDelay: bigint | number;
@@ -46,6 +55,13 @@ export interface DeployL1Options {
     /** Least bond of a challenge, wei; {@link DEFAULT_MIN_CHALLENGE_BOND} by default. */
     minChallengeBond?: bigint;
   };
+  /** The rangers' contracts (RangerRegistry, RangerDisputes, RangerCertifier). */
+  rangers?: {
+    /** Seconds to settle a state-root dispute by vote; {@link DEFAULT_RANGER_VOTE_WINDOW} by default. */
+    voteWindow?: bigint | number;
+    /** Least bond of a state-root challenge, wei; {@link DEFAULT_RANGER_CHALLENGE_BOND} by default. */
+    minChallengeBond?: bigint;
+  };
 }
 
 export interface L1Addresses {
@@ -55,6 +71,9 @@ export interface L1Addresses {
   batchInbox: string;
   dataInbox: string;
   daChallenge: string;
+  rangerRegistry: string;
+  rangerCertifier: string;
+  rangerDisputes: string;
 }
 
 export interface L1Deployment {
@@ -66,6 +85,9 @@ export interface L1Deployment {
   batchInbox: Contract;
   dataInbox: Contract;
   daChallenge: Contract;
+  rangerRegistry: Contract;
+  rangerCertifier: Contract;
+  rangerDisputes: Contract;
   /** The L1 block of the first deployment transaction: scan logs from here. */
   startBlock: number;
 }
@@ -90,8 +112,11 @@ async function send(what: string, tx: Promise<{ wait(): Promise<{ status: number
  * BatchInbox(registry, bonds, bridge), then `bridge.initialize(batchInbox)` (the one-time setter that closes the
  * Bridge <-> BatchInbox cycle; it checks that the inbox points back at the bridge), DataInbox,
  * DaChallenge(batchInbox, responseWindow, minChallengeBond) (it reads the registry and the BondManager from the inbox),
- * and the roles: DaChallenge gets CHALLENGER_ROLE on the BatchInbox and SLASHER_ROLE on the BondManager, then the
- * extra `slashers` and `challengers`.
+ * RangerRegistry(registry, treasury), RangerDisputes(batchInbox, rangerRegistry, voteWindow, minChallengeBond),
+ * RangerCertifier(batchInbox, rangerDisputes), and the roles: DaChallenge gets CHALLENGER_ROLE on the BatchInbox and
+ * SLASHER_ROLE on the BondManager; RangerDisputes gets CHALLENGER_ROLE on the BatchInbox and SLASHER_ROLE on the
+ * BondManager and the RangerRegistry; RangerCertifier gets FINALIZER_ROLE on the BatchInbox; then the extra
+ * `slashers` and `challengers`. No chain is configured in the RangerRegistry (each chain's owner does that).
  */
 export async function deployL1(signer: Signer, options: DeployL1Options): Promise<L1Deployment> {
   const treasury = options.treasury ?? (await signer.getAddress());
@@ -114,6 +139,22 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
   await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, daChallengeAddress));
   await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, daChallengeAddress));
 
+  const rangerRegistry = await deploy(signer, 'RangerRegistry', [registryAddress, treasury]);
+  const rangerRegistryAddress = await rangerRegistry.contract.getAddress();
+  const rangerDisputes = await deploy(signer, 'RangerDisputes', [
+    inboxAddress,
+    rangerRegistryAddress,
+    options.rangers?.voteWindow ?? DEFAULT_RANGER_VOTE_WINDOW,
+    options.rangers?.minChallengeBond ?? DEFAULT_RANGER_CHALLENGE_BOND,
+  ]);
+  const rangerDisputesAddress = await rangerDisputes.contract.getAddress();
+  const rangerCertifier = await deploy(signer, 'RangerCertifier', [inboxAddress, rangerDisputesAddress]);
+  const rangerCertifierAddress = await rangerCertifier.contract.getAddress();
+  await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(FINALIZER_ROLE, rangerCertifierAddress));
+  await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, rangerDisputesAddress));
+  await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, rangerDisputesAddress));
+  await send('RangerRegistry.grantRole', rangerRegistry.contract.getFunction('grantRole')(SLASHER_ROLE, rangerDisputesAddress));
+
   for (const account of options.slashers ?? []) {
     await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, account));
   }
@@ -129,6 +170,9 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
       batchInbox: inboxAddress,
       dataInbox: await dataInbox.contract.getAddress(),
       daChallenge: daChallengeAddress,
+      rangerRegistry: rangerRegistryAddress,
+      rangerCertifier: rangerCertifierAddress,
+      rangerDisputes: rangerDisputesAddress,
     },
     chainRegistry: registry.contract,
     bondManager: bonds.contract,
@@ -136,6 +180,9 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
     batchInbox: inbox.contract,
     dataInbox: dataInbox.contract,
     daChallenge: daChallenge.contract,
+    rangerRegistry: rangerRegistry.contract,
+    rangerCertifier: rangerCertifier.contract,
+    rangerDisputes: rangerDisputes.contract,
     startBlock: registry.block,
   };
 }
