@@ -1,1 +1,2 @@
 export * from './attestation/index.js';
+export * from './gossip/index.js';

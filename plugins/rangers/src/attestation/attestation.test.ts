@@ -62,7 +62,7 @@ describe('EIP-712 attestation', () => {
       domain: { name: 'Metis Rangers', version: '1', chainId: 31337n, verifyingContract: REGISTRY },
       types: { Attestation: ATTESTATION_TYPES.Attestation.map((f) => ({ name: f.name, type: f.type })) },
       primaryType: 'Attestation',
-      message: att,
+      message: { ...att },
     });
     expect(attestationDigest(domain, att)).toBe(byHand);
     expect(viem).toBe(byHand);
@@ -79,7 +79,7 @@ describe('EIP-712 attestation', () => {
       domain: { name: 'Metis Rangers', version: '1', chainId: 31337n, verifyingContract: REGISTRY },
       types: { Attestation: ATTESTATION_TYPES.Attestation.map((f) => ({ name: f.name, type: f.type })) },
       primaryType: 'Attestation',
-      message: att,
+      message: { ...att },
       signature: sig,
     });
     expect(viemSigner.toLowerCase()).toBe(wallet.address.toLowerCase());
