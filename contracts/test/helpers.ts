@@ -13,6 +13,7 @@ import {
   toUtf8Bytes,
   type ErrorFragment,
   type Signer,
+  type TypedDataDomain,
   type TransactionReceipt,
 } from 'ethers';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -42,6 +43,9 @@ const CONTRACTS = [
   'BatchInbox',
   'Bridge',
   'DaChallenge',
+  'RangerRegistry',
+  'RangerCertifier',
+  'RangerDisputes',
   'L2Bridge',
   'MessagePasser',
   'BridgedToken',
@@ -192,6 +196,11 @@ export async function mineAt(provider: JsonRpcProvider, timestamp: number | bigi
   return provider.getBlockNumber();
 }
 
+/** The next block (e.g. the next transaction's, with automining) gets exactly this timestamp. */
+export async function nextBlockAt(provider: JsonRpcProvider, timestamp: number | bigint): Promise<void> {
+  await provider.send('evm_setNextBlockTimestamp', [Number(timestamp)]);
+}
+
 export async function mineBlocks(provider: JsonRpcProvider, count: number): Promise<void> {
   await provider.send('anvil_mine', [toBeHex(count)]);
 }
@@ -308,3 +317,44 @@ export function printGas(file: string): void {
 }
 
 export { call };
+
+/** The rangers' EIP-712 Attestation (L1Types.sol), exactly the types of the shared specification. */
+export const ATTESTATION_TYPES = {
+  Attestation: [
+    { name: 'chainId', type: 'uint256' },
+    { name: 'batchIndex', type: 'uint64' },
+    { name: 'prevStateRoot', type: 'bytes32' },
+    { name: 'newStateRoot', type: 'bytes32' },
+    { name: 'dataHash', type: 'bytes32' },
+    { name: 'withdrawalRoot', type: 'bytes32' },
+  ],
+};
+export const ATTESTATION_TUPLE =
+  'tuple(uint256 chainId,uint64 batchIndex,bytes32 prevStateRoot,bytes32 newStateRoot,bytes32 dataHash,bytes32 withdrawalRoot)';
+
+export interface Attestation {
+  chainId: bigint | number;
+  batchIndex: bigint | number;
+  prevStateRoot: string;
+  newStateRoot: string;
+  dataHash: string;
+  withdrawalRoot: string;
+}
+
+/** The attestation that matches header `h`, with `fields` changed. */
+export function attestationOf(h: BatchHeader, fields: Partial<Attestation> = {}): Attestation {
+  const { chainId, batchIndex, prevStateRoot, newStateRoot, dataHash, withdrawalRoot } = h;
+  return { chainId, batchIndex, prevStateRoot, newStateRoot, dataHash, withdrawalRoot, ...fields };
+}
+
+/** The rangers' EIP-712 domain: verifyingContract is the RangerRegistry. */
+export async function rangerDomain(provider: JsonRpcProvider, registry: string): Promise<TypedDataDomain> {
+  const { chainId } = await provider.getNetwork();
+  return { name: 'Metis Rangers', version: '1', chainId, verifyingContract: registry };
+}
+
+/** The signatures of `a` by `signers`, ordered by signer address (ascending) as the contracts require. */
+export async function signSorted(signers: readonly Wallet[], domain: TypedDataDomain, a: Attestation): Promise<string[]> {
+  const sorted = [...signers].sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
+  return Promise.all(sorted.map((w) => w.signTypedData(domain, ATTESTATION_TYPES, a)));
+}
