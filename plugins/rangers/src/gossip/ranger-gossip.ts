@@ -68,6 +68,8 @@ export interface RangerGossipOptions {
   readonly publishTimeoutMs?: number;
   /** Pause between checks of the configured peers' connections. Default 2 s. */
   readonly redialIntervalMs?: number;
+  /** Longest pause between dials of a peer that keeps failing (backoff doubles from `redialIntervalMs`). Default 30 s. */
+  readonly maxRedialBackoffMs?: number;
   /** Gossipsub heartbeat (mesh upkeep). Default 1 s. */
   readonly heartbeatIntervalMs?: number;
   readonly maxConnections?: number;
@@ -201,6 +203,7 @@ export class RangerGossip {
     this.#pubsub.subscribe(topic);
     this.#dialer = new PeerDialer(libp2p, {
       ...(options.redialIntervalMs !== undefined ? { intervalMs: options.redialIntervalMs } : {}),
+      ...(options.maxRedialBackoffMs !== undefined ? { maxBackoffMs: options.maxRedialBackoffMs } : {}),
       onDialError: (addr, error, failures) => {
         if (failures === 1 || failures % 10 === 0) this.#logger?.warn({ peer: addr, failures, err: error.message }, 'rangers: cannot reach a peer; retrying');
       },
