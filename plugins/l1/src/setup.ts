@@ -29,7 +29,7 @@ import { settlementNamespace } from './rpc/namespace.js';
 
 /** Every custom error of the L1 contracts, to name reverts in errors and logs. */
 function errorInterface(): Interface {
-  const names = ['ChainRegistry', 'BondManager', 'BatchInbox', 'Bridge', 'DataInbox'];
+  const names = ['ChainRegistry', 'BondManager', 'BatchInbox', 'Bridge', 'DataInbox', 'DaChallenge', 'RangerRegistry', 'RangerCertifier', 'RangerDisputes'];
   const fragments = names.flatMap((n) => loadArtifact(n).abi.filter((f) => f.type === 'error'));
   const unique = new Map(fragments.map((f) => [JSON.stringify(f), f]));
   return new Interface([...unique.values()] as never);
