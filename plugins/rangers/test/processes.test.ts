@@ -38,8 +38,10 @@ describe('RangerGossip between processes (gossipsub over TCP on 127.0.0.1)', () 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'metis-rangers-processes-'));
     // started together (loading tsx and libp2p takes a second or two), then told whom to dial
-    [a, b, c] = await Promise.all([startRangerPeer(config('a')), startRangerPeer(config('b')), startRangerPeer(config('c'))]);
-    all.push(a, b, c);
+    const started = await Promise.allSettled(['a', 'b', 'c'].map((name) => startRangerPeer(config(name))));
+    for (const s of started) if (s.status === 'fulfilled') all.push(s.value); // stopped in afterAll even if another failed
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    [a, b, c] = all as [RangerPeerProcess, RangerPeerProcess, RangerPeerProcess];
     await b.call('addPeers', { peers: a.multiaddrs });
     await c.call('addPeers', { peers: b.multiaddrs });
     await until('the meshes A-B and B-C', async () => (await ready(a, [b.peerId])) && (await ready(b, [a.peerId, c.peerId])) && (await ready(c, [b.peerId])), 20_000);
