@@ -1,2 +1,13 @@
 export * from './attestation/index.js';
 export * from './gossip/index.js';
+export { rangers } from './plugin.js';
+export { rangersOptionsSchema, type RangersOptions, type RangersOptionsInput } from './options.js';
+export { RangerL1, rangerErrorInterface, revertName, type RangerAddresses, type RangerInfo, type StakeConfig, type StoredBatchInfo, type DisputeStatus, type Quorum, type SendL1 } from './l1/ranger-l1.js';
+export { L1RangerView, type L1RangerViewOptions } from './l1/l1-view.js';
+export { Attester, attestationOf, type AttesterDeps, type AttestationPublisher } from './node/attester.js';
+export { SignedLog } from './node/signed-log.js';
+export { CertificateSubmitter, type Certified, type CertificateSubmitterDeps } from './node/certificate-submitter.js';
+export { Disputer, type DisputerDeps, type DisputeEvent } from './node/disputer.js';
+export { EquivocationReporter } from './node/equivocation-reporter.js';
+export { reachesQuorum, tallies, tallyFor, type Tally, type Vote } from './node/quorum.js';
+export { rangerStatusNamespace, type RangerStatus } from './node/status.js';
