@@ -50,8 +50,8 @@ const eth = (value: string): string => {
   return value.trim();
 };
 
-const logLevelOption = (): Option =>
-  new Option('--log-level <level>', 'log level (logs go to stdout: pretty on a terminal, JSON lines when piped)').choices(LOG_LEVELS);
+const logLevelOption = (flags = '--log-level <level>', description = 'log level (logs go to stdout: pretty on a terminal, JSON lines when piped)'): Option =>
+  new Option(flags, description).choices(LOG_LEVELS);
 
 const httpUrl = (value: string): string => {
   if (!/^https?:\/\/[^\s/]+/.test(value.trim())) throw new InvalidArgumentError('Sequencer RPC must be an http(s) URL.');
@@ -108,7 +108,13 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option('--challenge-window <s>', 'seconds before a batch on L1 is final (withdrawals can be finalized then)', int('Challenge window', 0), d.challengeWindow)
     .addOption(new Option('--da <kind>', "where batch data goes on the L1: 'ipfs' (an embedded IPFS node, loopback only) or 'calldata' (L1 calldata); a replica must use its sequencer's").choices(['ipfs', 'calldata']).default(d.da))
     .option('--ipfs-peer <multiaddr...>', "IPFS peers to dial, besides those the sequencer publishes in its L1 registry record")
-    .addOption(roleOption("'replica': no blocks made here, the chain is derived from a dev sequencer's L1 batches (needs --l1 and --l1-contracts)"))
+    .addOption(
+      new Option('--role <role>', "'replica': no blocks made here, the chain is derived from a dev sequencer's L1 batches (needs --l1 and --l1-contracts); 'ranger': a replica that attests every batch (key in METIS_RANGER_KEY)").choices(['sequencer', 'replica', 'ranger']),
+    )
+    .option('--rangers <n>', 'start this many rangers (each its own process, staked on the L1): batches finalize by quorum certificate in seconds', int('Rangers', 0, 64), d.rangers)
+    .option('--ranger-stake <eth>', 'ETH each ranger stakes (with --rangers, or for --role ranger)', eth, d.rangerStake)
+    .addOption(logLevelOption('--ranger-log-level <level>', 'log level of the rangers --rangers starts').default('warn'))
+    .option('--plugin <module...>', 'add plugins to the devnet: modules whose default export is a plugin (or a list of plugins)')
     .option('--l1-contracts <file>', "replica: the sequencer's L1 deployment file (<its data dir>/l1-deployment.json)")
     .addOption(sequencerRpcOption())
     .addOption(logLevelOption().default('info'))

@@ -21,6 +21,13 @@ export interface RunNodeOptions {
   io: Io;
   /** Lines printed once the node runs, before the `Listening on` lines. */
   banner?: (node: MetisNode, endpoints: Endpoints | undefined) => string[];
+  /**
+   * Runs once the node started and the banner is printed (for example starting companion processes); a
+   * failure stops the node and is rethrown.
+   */
+  onStarted?: (node: MetisNode, endpoints: Endpoints | undefined) => Promise<void>;
+  /** Runs when a stop is requested, before the node stops (for example stopping companion processes). */
+  beforeStop?: () => Promise<void>;
   /** Runs after the node stopped (or failed to start): for example removing a temporary data dir. */
   cleanup?: () => Promise<void>;
   /** Finds the JSON-RPC URLs of the started node. Defaults to the rpc plugin's RPC_SERVER. */
@@ -76,8 +83,18 @@ export async function runNode(options: RunNodeOptions): Promise<number> {
     const endpoints = await (options.endpoints ?? defaultEndpoints)(node);
     const lines = options.banner?.(node, endpoints) ?? [];
     println(io, ...lines, ...(endpoints ? listeningLines(endpoints) : []));
+    if (options.onStarted) {
+      try {
+        await options.onStarted(node, endpoints);
+      } catch (e) {
+        await options.beforeStop?.().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping companions failed'));
+        await node.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stop after a failed start failed'));
+        throw e;
+      }
+    }
 
     await stopSignal;
+    await options.beforeStop?.().catch((e: unknown) => logger.error({ err: e }, 'stopping companions failed'));
     await node.stop();
     logger.info('stopped');
     return 0;

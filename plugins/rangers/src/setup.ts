@@ -62,6 +62,11 @@ export function setupRangers(api: PluginApi<RangersOptions>): void {
   api.onStart(async () => {
     const conn = container.resolve(L1_CONNECTION);
     container.resolve(CHAIN_HEAD);
+    const c = conn.contracts;
+    if (role === 'sequencer' && (!c.rangerRegistry || !c.rangerCertifier || !c.rangerDisputes)) {
+      logger.warn('rangers: the L1 deployment has no ranger contracts; batches finalize by their challenge window only');
+      return;
+    }
     const addresses = addressesOf(conn);
     const l1ChainId = (await conn.provider.getNetwork()).chainId;
     const wallet = key ? new Wallet(key) : undefined;

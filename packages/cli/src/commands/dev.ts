@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { devAccounts, devAlloc, parseEth } from '../dev/accounts.js';
 import { devBanner } from '../dev/banner.js';
 import { DEV_DEFAULTS } from '../dev/defaults.js';
@@ -25,8 +26,17 @@ export interface DevCommandOptions {
   l1?: string | boolean;
   /** Seconds before a batch on L1 is final. */
   challengeWindow: number;
-  /** `replica`: follow a dev sequencer's L1 (`l1` URL and `l1Contracts`) instead of producing blocks. */
-  role?: 'sequencer' | 'replica';
+  /**
+   * `replica`: follow a dev sequencer's L1 (`l1` URL and `l1Contracts`) instead of producing blocks;
+   * `ranger`: a replica that also attests every batch (key in METIS_RANGER_KEY).
+   */
+  role?: 'sequencer' | 'replica' | 'ranger';
+  /** Rangers to start next to the sequencer (each its own process), staking `rangerStake` ETH each. */
+  rangers: number;
+  /** ETH a ranger stakes (decimal string). */
+  rangerStake: string;
+  /** Modules whose default export is a plugin (or a list of plugins) added to the devnet. */
+  plugin?: string[];
   /** A replica reads the L1 contracts from this deployment file (the sequencer's `<data dir>/l1-deployment.json`). */
   l1Contracts?: string;
   /** Where a replica forwards transactions. */
@@ -35,6 +45,8 @@ export interface DevCommandOptions {
   da: 'ipfs' | 'calldata';
   /** More IPFS peers to dial (multiaddrs). */
   ipfsPeer?: string[];
+  /** Log level of the rangers `--rangers` starts. */
+  rangerLogLevel?: LogLevel;
   logLevel?: LogLevel;
 }
 
@@ -49,6 +61,8 @@ export const DEV_COMMAND_DEFAULTS: DevCommandOptions = {
   l1: true,
   challengeWindow: DEV_DEFAULTS.challengeWindow,
   da: 'ipfs',
+  rangers: DEV_DEFAULTS.rangers,
+  rangerStake: DEV_DEFAULTS.rangerStake,
 };
 
 /** Dev-mnemonic accounts the devnet's L1 side uses (funded by anvil's default genesis): deployer and proposer. */
@@ -97,10 +111,33 @@ async function devL1(options: DevCommandOptions, dataDir: string, mnemonic: stri
  * the deployment file the sequencer's `metis dev` wrote.
  */
 function replicaL1(options: DevCommandOptions, cwd: string): DevL1 {
-  const hint = "a replica follows a dev sequencer's L1: give --l1 <url> and --l1-contracts <the sequencer's data dir>/l1-deployment.json";
-  if (typeof options.l1 !== 'string') throw usageError(`--role replica needs --l1 <url>: ${hint}`);
-  if (!options.l1Contracts) throw usageError(`--role replica needs --l1-contracts <file>: ${hint}`);
+  const role = options.role ?? 'replica';
+  const hint = `a ${role} follows a dev sequencer's L1: give --l1 <url> and --l1-contracts <the sequencer's data dir>/l1-deployment.json`;
+  if (typeof options.l1 !== 'string') throw usageError(`--role ${role} needs --l1 <url>: ${hint}`);
+  if (!options.l1Contracts) throw usageError(`--role ${role} needs --l1-contracts <file>: ${hint}`);
   return { rpcUrl: options.l1, contracts: resolve(cwd, options.l1Contracts), embedded: false };
+}
+
+/** `--plugin` modules: each default export is a plugin, a list of plugins, or a function returning either. */
+async function loadPlugins(paths: readonly string[], cwd: string): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const path of paths) {
+    const file = resolve(cwd, path);
+    let module: { default?: unknown };
+    try {
+      module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (e) {
+      throw usageError(`--plugin ${path}: cannot load ${file}: ${(e as Error).message}`);
+    }
+    let value = module.default;
+    if (typeof value === 'function') value = await (value as () => unknown)();
+    const list = Array.isArray(value) ? value : [value];
+    for (const p of list) {
+      if (!p || typeof p !== 'object' || !('definition' in p)) throw usageError(`--plugin ${path}: the default export is not a plugin (what definePlugin(...)(options) returns)`);
+      out.push(p);
+    }
+  }
+  return out;
 }
 
 async function rpcCall(url: string, method: string, params: unknown[]): Promise<unknown> {
@@ -114,7 +151,9 @@ async function rpcCall(url: string, method: string, params: unknown[]): Promise<
 export async function dev(options: DevCommandOptions, ctx: CommandContext): Promise<number> {
   const accounts = devAccounts(options.accounts, options.mnemonic);
   const balanceWei = parseEth(options.balance);
-  const replica = options.role === 'replica';
+  const replica = options.role === 'replica' || options.role === 'ranger';
+  if (options.rangers > 0 && (replica || options.l1 === false)) throw usageError('--rangers needs a sequencer on an L1 (not --role replica/ranger, not --no-l1)');
+  const rangerStakeWei = parseEth(options.rangerStake);
   const replicaOf = replica ? replicaL1(options, ctx.cwd ?? process.cwd()) : undefined;
   const temporary = options.dataDir === undefined;
   const dataDir = temporary
@@ -134,6 +173,7 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
     else if (options.l1 !== false) l1 = await devL1(options, dataDir, options.mnemonic);
     // The plugins load only when a devnet is actually started.
     const { devConfig } = await import('../dev/dev-config.js');
+    const extra = options.plugin?.length ? await loadPlugins(options.plugin, ctx.cwd ?? process.cwd()) : [];
     config = devConfig({
       chainId: options.chainId,
       host: options.host,
@@ -143,7 +183,9 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
       alloc: devAlloc(accounts, balanceWei),
       ...(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay }),
       ...(l1 ? { l1: { rpcUrl: l1.rpcUrl, contracts: l1.contracts, ...(l1.proposerKey ? { proposerKey: l1.proposerKey } : {}), challengeWindow: options.challengeWindow } } : {}),
-      ...(replica ? { role: 'replica' as const } : {}),
+      ...(replica ? { role: options.role === 'ranger' ? ('ranger' as const) : ('replica' as const) } : {}),
+      ...(options.role === 'ranger' ? { rangerStake: rangerStakeWei } : {}),
+      ...(extra.length ? { plugins: extra } : {}),
       ...(options.sequencerRpc === undefined ? {} : { sequencerRpc: options.sequencerRpc }),
       da: options.da ?? 'ipfs',
       ...(options.ipfsPeer?.length ? { ipfsPeers: options.ipfsPeer } : {}),
@@ -154,10 +196,12 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
     throw e;
   }
 
+  let devRangers: { stop(): Promise<void> } | undefined;
+  const logger = cliLogger(options.logLevel ?? 'info');
   return runNode({
     ...ctx.run,
     config,
-    logger: cliLogger(options.logLevel ?? 'info'),
+    logger,
     io: ctx.io,
     banner: () =>
       devBanner({
@@ -170,7 +214,32 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
         temporary,
         ...(replica ? { replicaOf: options.sequencerRpc ?? '' } : {}),
         ...(l1 ? { l1: { url: l1.rpcUrl, embedded: l1.embedded, contracts: l1.contracts, challengeWindow: options.challengeWindow } } : {}),
+        ...(options.rangers > 0 ? { rangers: { count: options.rangers, stakeEth: options.rangerStake } } : {}),
+        ...(options.role === 'ranger' ? { ranger: true } : {}),
       }),
+    onStarted: async (_node, endpoints) => {
+      if (options.rangers === 0 || !l1 || !endpoints) return;
+      const { startDevRangers } = await import('../dev/rangers.js');
+      devRangers = await startDevRangers({
+        count: options.rangers,
+        l1Url: l1.rpcUrl,
+        contracts: l1.contracts,
+        chainId: options.chainId,
+        dataDir,
+        sequencerRpc: endpoints.http,
+        mnemonic: options.mnemonic,
+        accounts: options.accounts,
+        balance: options.balance,
+        da: options.da ?? 'ipfs',
+        stakeWei: rangerStakeWei,
+        funderKey: devAccounts(L1_DEPLOYER_INDEX + 1, options.mnemonic)[L1_DEPLOYER_INDEX]!.privateKey,
+        logLevel: options.rangerLogLevel ?? 'warn',
+        logger,
+      });
+    },
+    beforeStop: async () => {
+      await devRangers?.stop();
+    },
     cleanup,
   });
 }

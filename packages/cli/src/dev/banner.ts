@@ -12,6 +12,10 @@ export interface DevBannerInput {
   temporary: boolean;
   /** Set on a replica: the sequencer RPC it forwards transactions to ('' for none). */
   replicaOf?: string;
+  /** Rangers started next to the sequencer (`--rangers`). */
+  rangers?: { count: number; stakeEth: string };
+  /** This node is a ranger (`--role ranger`). */
+  ranger?: boolean;
   /** The L1 the devnet settles on, if any. */
   l1?: { url: string; embedded: boolean; contracts: string; challengeWindow: number };
 }
@@ -37,7 +41,7 @@ export function devBanner(input: DevBannerInput): string[] {
     ...title('Node'),
     ...(input.replicaOf === undefined
       ? [`Block time:        ${input.blockTime === 'instant' ? 'instant (a block as soon as transactions wait)' : `${input.blockTime} ms`}`]
-      : [`Role:              ${roleLine('replica', input.replicaOf || undefined)}`]),
+      : [`Role:              ${input.ranger ? `ranger (attests every batch it re-executes); ${roleLine('replica', input.replicaOf || undefined)}` : roleLine('replica', input.replicaOf || undefined)}`]),
     `Data directory:    ${input.dataDir}${input.temporary ? ' (temporary, removed on exit)' : ''}`,
     ...title('L1'),
     ...(input.l1
@@ -45,6 +49,9 @@ export function devBanner(input: DevBannerInput): string[] {
           `L1 RPC:            ${input.l1.url}${input.l1.embedded ? ' (embedded anvil, same dev accounts)' : ''}`,
           `L1 contracts:      ${input.l1.contracts}`,
           ...(input.replicaOf === undefined ? [`Challenge window:  ${input.l1.challengeWindow} s`] : []),
+          ...(input.rangers
+            ? [`Rangers:           ${input.rangers.count}, ${input.rangers.stakeEth} ETH staked each: a batch is final once two thirds of the stake attest it`]
+            : []),
         ]
       : ['none (--no-l1): batches are recorded locally']),
     '',

@@ -12,6 +12,9 @@ export const DEV_DEFAULTS = {
   mnemonic: DEV_MNEMONIC,
   /** Seconds before a batch on the dev L1 is final. */
   challengeWindow: 10,
+  /** Rangers `metis dev --rangers` starts, and the ETH each stakes. */
+  rangers: 0,
+  rangerStake: '1',
 } as const;
 
 export interface DevConfigOptions {
@@ -30,8 +33,15 @@ export interface DevConfigOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Settle on this L1 (else batches are recorded locally). */
   l1?: DevL1Options;
-  /** `replica`: derive the chain from the L1 (which `l1` must name) instead of producing it. Default sequencer. */
-  role?: 'sequencer' | 'replica';
+  /**
+   * `replica`: derive the chain from the L1 (which `l1` must name) instead of producing it; `ranger`: a replica
+   * that also attests every batch (rangers plugin, key in METIS_RANGER_KEY). Default sequencer.
+   */
+  role?: 'sequencer' | 'replica' | 'ranger';
+  /** A ranger registers at start with this ETH stake (wei) when it is not registered yet. */
+  rangerStake?: bigint;
+  /** More plugins, appended to the devnet's (`metis dev --plugin`). */
+  plugins?: readonly unknown[];
   /** Where a replica forwards transactions. */
   sequencerRpc?: string;
   /** Where batch data goes on an L1: 'ipfs' (an embedded IPFS node, the default) or 'calldata' (L1 calldata). */

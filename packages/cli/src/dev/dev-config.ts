@@ -10,7 +10,11 @@ import { mempool } from '@metis/mempool';
 import { rpc } from '@metis/rpc';
 import { sequencer } from '@metis/sequencer';
 import { localSettlement } from '@metis/settlement-local';
+import { rangers } from '@metis/rangers';
 import { DEV_DEFAULTS, type DevConfigOptions } from './defaults.js';
+
+/** Least ranger stake on a devnet (1 ETH); the unbonding delay is the challenge window plus a minute. */
+const DEV_MIN_RANGER_STAKE = 10n ** 18n;
 
 export type { DevConfigOptions } from './defaults.js';
 
@@ -21,7 +25,8 @@ export type { DevConfigOptions } from './defaults.js';
  * A replica (`role: 'replica'`) has the same plugins and genesis, and an L1 without key or registration.
  */
 export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
-  const replica = options.role === 'replica';
+  const ranger = options.role === 'ranger';
+  const replica = options.role === 'replica' || ranger;
   // Loopback only (the default), polling L1 often, and a short fetch timeout so that a replica waiting for
   // data says so (metis_syncStatus) within seconds: dev chains are local and fast.
   const da = () =>
@@ -29,7 +34,7 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
   return defineConfig({
     chainId: options.chainId ?? DEV_DEFAULTS.chainId,
     name: 'metis-dev',
-    ...(options.role === undefined ? {} : { role: options.role }),
+    ...(options.role === undefined ? {} : { role: replica ? ('replica' as const) : ('sequencer' as const) }),
     ...(options.sequencerRpc === undefined ? {} : { sequencerRpc: options.sequencerRpc }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
@@ -39,7 +44,13 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
       mempool(),
       sequencer({ blockTime: options.blockTime ?? DEV_DEFAULTS.blockTime }),
       ...(options.l1 && replica
-        ? [l1({ rpcUrl: options.l1.rpcUrl, contracts: options.l1.contracts, confirmations: 1, pollInterval: 250 }), da()]
+        ? [
+            l1({ rpcUrl: options.l1.rpcUrl, contracts: options.l1.contracts, confirmations: 1, pollInterval: 250 }),
+            da(),
+            ...(ranger
+              ? [rangers({ ...(options.rangerStake === undefined ? {} : { stake: options.rangerStake }), certifyDelayMs: 2_000, pollIntervalMs: 500, peerRefreshMs: 1_000, sender: { pollIntervalMs: 250 } })]
+              : []),
+          ]
         : options.l1
         ? [
             l1({
@@ -53,9 +64,12 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
               register: { challengeWindow: options.l1.challengeWindow, inclusionWindow: 100 },
             }),
             da(),
+            // Collects the rangers' attestations and submits quorum certificates; configures the chain's rangers on L1.
+            rangers({ configure: { minStake: DEV_MIN_RANGER_STAKE, unbondingDelay: options.l1.challengeWindow + 60 }, pollIntervalMs: 250, peerRefreshMs: 1_000 }),
           ]
         : [localSettlement(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay })]),
       rpc({ host: options.host ?? DEV_DEFAULTS.host, port: options.port ?? DEV_DEFAULTS.port }),
+      ...((options.plugins ?? []) as never[]),
     ],
   });
 }

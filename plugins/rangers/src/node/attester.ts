@@ -1,4 +1,4 @@
-import type { Hex, Logger } from '@metis/core';
+import { isMetisError, type Hex, type Logger } from '@metis/core';
 import type { BatchVerdict } from '@metis/l1';
 import { signAttestation, type Attestation, type AttestationSigner, type RangerDomain, type SignedAttestation } from '../attestation/index.js';
 import type { SignedLog } from './signed-log.js';
@@ -78,8 +78,15 @@ export class Attester {
   }
 
   private send(signed: SignedAttestation): void {
+    const index = signed.attestation.batchIndex;
     this.deps.gossip.publish(signed).catch((e: unknown) => {
-      this.deps.logger.warn({ batch: signed.attestation.batchIndex, err: e }, 'attestation not published yet; it is sent again later');
+      // Peers would reject it (no stake at the batch's snapshot, batch final already): sending it again is no use.
+      if (isMetisError(e, 'RANGER_ATTESTATION_REJECTED')) {
+        this.recent.delete(index);
+        this.deps.logger.info({ batch: index, reason: (e as Error).message }, 'attestation kept but not gossiped: peers would not count it');
+        return;
+      }
+      this.deps.logger.warn({ batch: index, err: e }, 'attestation not published yet; it is sent again later');
     });
   }
 }
