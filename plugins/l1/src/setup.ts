@@ -23,7 +23,7 @@ import { TxSender } from './l1/tx-sender.js';
 import { l1ContractsSchema, type L1Contracts, type L1Options } from './options.js';
 import { InboxClient } from './settlement/inbox.js';
 import { L1Settlement } from './settlement/l1-settlement.js';
-import { ensureRegistered } from './settlement/registration.js';
+import { ensureRegistered, topUpBond } from './settlement/registration.js';
 import { syncStatusNamespace } from './replica/sync-status.js';
 import { settlementNamespace } from './rpc/namespace.js';
 
@@ -136,6 +136,7 @@ export async function setupL1(api: PluginApi<L1Options>): Promise<void> {
     events,
     logger,
     maxBytes: options.batch.maxBytes,
+    onRemoved: () => topUpBond(connection, options, logger),
   });
   container.value(FINALITY, settlement);
   container.add(RPC_NAMESPACES, settlementNamespace(settlement, chain));

@@ -32,6 +32,8 @@ export interface L1SettlementDeps {
   readonly logger: Logger;
   /** A batch whose encoded data would be larger holds fewer blocks (never fewer than one). */
   readonly maxBytes: number;
+  /** Runs when batches were found removed on L1, before the settlement reads L1 again (e.g. bonding again). */
+  readonly onRemoved?: () => Promise<void>;
 }
 
 /**
@@ -132,6 +134,7 @@ export class L1Settlement implements Finality, BatchProgress {
     // Someone (this node before a crash) may have appended since: resync and let the batcher retry.
     const onL1 = await inbox.nextBatchIndex();
     if (onL1 !== index) {
+      if (onL1 < index) await this.deps.onRemoved?.();
       await this.sync();
       throw new MetisError('BATCH_INVALID', { index, reason: `L1 is at batch ${onL1}; resynchronised` });
     }
@@ -195,6 +198,7 @@ export class L1Settlement implements Finality, BatchProgress {
     const onL1 = await inbox.nextBatchIndex();
     if (onL1 < this.next) {
       logger.warn({ removedFrom: onL1, next: this.next }, 'batches were removed on L1; posting their blocks again from the last batch L1 kept');
+      await this.deps.onRemoved?.();
       await this.sync();
     }
     for (let i = this.firstOpen; i < this.next; i++) {

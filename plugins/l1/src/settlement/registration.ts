@@ -55,8 +55,17 @@ export async function ensureRegistered(l1: L1Connection, chain: ChainHead, optio
   if (l1.sender && cfg.proposer.toLowerCase() !== l1.sender.address.toLowerCase()) {
     throw new MetisError('L1_CHAIN_MISMATCH', { chainId: l1.chainId, field: 'proposer', onL1: cfg.proposer, local: l1.sender.address });
   }
-  if (l1.sender && options.register && !options.readOnly && !((await bonds.getFunction('isBonded')(l1.chainId, l1.sender.address)) as boolean)) {
-    await l1.sender.send({ to: l1.contracts.bondManager, data: bonds.interface.encodeFunctionData('deposit', [l1.chainId]), value: options.register.bond, action: 'BondManager.deposit' });
-    logger.info({ bond: options.register.bond }, 'proposer bonded on L1');
-  }
+  if (!options.readOnly) await topUpBond(l1, options, logger);
+}
+
+/**
+ * With `register` (devnets), bonds the proposer again when its bond fell below the chain's minimum, for
+ * example after a lost challenge slashed it: otherwise the chain could not post batches any more.
+ */
+export async function topUpBond(l1: L1Connection, options: RegistrationOptions, logger: Logger): Promise<void> {
+  if (!l1.sender || !options.register || options.readOnly) return;
+  const bonds = new Contract(l1.contracts.bondManager, loadArtifact('BondManager').abi as never, l1.provider);
+  if ((await bonds.getFunction('isBonded')(l1.chainId, l1.sender.address)) as boolean) return;
+  await l1.sender.send({ to: l1.contracts.bondManager, data: bonds.interface.encodeFunctionData('deposit', [l1.chainId]), value: options.register.bond, action: 'BondManager.deposit' });
+  logger.info({ bond: options.register.bond }, 'proposer bonded on L1');
 }
