@@ -38,9 +38,12 @@ export interface DevnetOptions {
   l1?: boolean | string;
   /**
    * `replica`: a node that derives the chain from an existing dev sequencer's L1 (`l1` must be its URL and
-   * `l1Contracts` its deployment file, `Devnet.l1Url` / `Devnet.l1Contracts` of the sequencer).
+   * `l1Contracts` its deployment file, `Devnet.l1Url` / `Devnet.l1Contracts` of the sequencer); `ranger`: a
+   * replica that attests every batch (its key in `env.METIS_RANGER_KEY`).
    */
-  role?: 'sequencer' | 'replica';
+  role?: 'sequencer' | 'replica' | 'ranger';
+  /** More environment variables for the child (e.g. METIS_RANGER_KEY for a ranger). */
+  env?: Record<string, string>;
   /** The sequencer's L1 deployment file, for a replica. */
   l1Contracts?: string;
   /** Where a replica forwards transactions (the sequencer's `url`). */
@@ -60,7 +63,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     ...(options.sequencerRpc ? ['--sequencer-rpc', options.sequencerRpc] : []),
   ];
   const args = [METIS_BIN, 'dev', '--port', '0', '--data-dir', dataDir, '--block-time', options.blockTime ?? 'instant', ...l1, ...replica, ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env } });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
