@@ -162,6 +162,24 @@ describe('RangerCertifier: certificates', () => {
     expect([...(await inbox.lastFinalizedBatch(R))]).toEqual([true, 1n]);
   });
 
+  it('certifies a backlog of consecutive batches in one transaction, all or nothing', async () => {
+    for (let i = 0; i < 3; i++) await appendR(env, i);
+    const lists = await Promise.all([0, 1, 2].map((i) => sigs(env, rangers.slice(0, 3), attestationOf(hR(i)))));
+    await expectRevert(certifier.submitCertificates([hR(0), hR(1)], lists), 'LengthMismatch', [2n, 3n]);
+    await expectRevert(certifier.submitCertificates([], []), 'NoBatches');
+    // One short of quorum in the middle: nothing is finalized.
+    const short = [lists[0]!, await sigs(env, rangers.slice(0, 2), attestationOf(hR(1))), lists[2]!];
+    await expectRevert(certifier.submitCertificates([hR(0), hR(1), hR(2)], short), 'InsufficientQuorum', [2n * STAKE, 4n * STAKE]);
+    expect(await inbox.isFinalized(R, 0)).toBe(false);
+    // Out of order: batch 1 before batch 0 is final.
+    await expectRevert(certifier.submitCertificates([hR(1), hR(0)], [lists[1]!, lists[0]!]), 'PreviousNotFinal', [R, 1]);
+    const r = await mined(certifier.submitCertificates([hR(0), hR(1), hR(2)], lists));
+    recordGas('RangerCertifier.submitCertificates (3 batches, 3 of 4 signatures each)', r);
+    expect(eventsOf(certifier, r, 'BatchCertified').map((e) => e.args.batchIndex)).toEqual([0n, 1n, 2n]);
+    expect([...(await inbox.lastFinalizedBatch(R))]).toEqual([true, 2n]);
+    await expectRevert(certifier.submitCertificates([hR(2)], [lists[2]!]), 'BatchAlreadyFinal', [R, 2]);
+  });
+
   it('the two-thirds boundary is exact', async () => {
     // A fifth ranger with 20 ETH - 3 wei: total 60 ETH - 3 wei, two thirds is 40 ETH - 2 wei.
     const big = { operator: await fundedWallet(provider, '100'), signer: newKey() };

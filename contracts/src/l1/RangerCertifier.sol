@@ -54,6 +54,23 @@ contract RangerCertifier is IRangerCertifier, ReentrancyGuard {
     ///      (SignersNotSorted, DuplicateSigner, UnknownSigner, NoStakeAtSnapshot, InsufficientQuorum), and the
     ///      inbox's BatchIsLocked (a lock, e.g. a DA challenge, on it or an earlier batch) and PreviousNotFinal.
     function submitCertificate(BatchHeader calldata h, bytes[] calldata signatures) external nonReentrant {
+        _certify(h, signatures);
+    }
+
+    /// @notice Certificates of several consecutive batches in one transaction (a backlog after an outage):
+    ///         `signatures[i]` certifies `hs[i]`, in order, each exactly as `submitCertificate` would (its own
+    ///         header check, stake snapshot and quorum); all or nothing.
+    /// @dev Reverts LengthMismatch, NoBatches, and whatever `submitCertificate` reverts with for the first batch
+    ///      that fails.
+    function submitCertificates(BatchHeader[] calldata hs, bytes[][] calldata signatures) external nonReentrant {
+        if (hs.length != signatures.length) revert LengthMismatch(hs.length, signatures.length);
+        if (hs.length == 0) revert NoBatches();
+        for (uint256 i = 0; i < hs.length; ++i) {
+            _certify(hs[i], signatures[i]);
+        }
+    }
+
+    function _certify(BatchHeader calldata h, bytes[] calldata signatures) private {
         uint256 chainId = h.chainId;
         uint64 batchIndex = h.batchIndex;
         StoredBatch memory stored = inbox.getBatch(chainId, batchIndex);

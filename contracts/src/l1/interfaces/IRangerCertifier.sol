@@ -20,6 +20,10 @@ interface IRangerCertifier is IRangerQuorum {
     error UnknownChain(uint256 chainId);
     error NotChainOwner(uint256 chainId, address caller);
     error NoRewards(address account);
+    /// @notice submitCertificates: as many signature lists as headers.
+    error LengthMismatch(uint256 headers, uint256 signatureLists);
+    /// @notice submitCertificates with no header.
+    error NoBatches();
 
     /// @notice Batch `batchIndex` is final: signers holding `signedStake` of `totalStake` (at the batch's
     ///         snapshot) signed the attestation matching its header.
@@ -39,6 +43,7 @@ interface IRangerCertifier is IRangerQuorum {
     event RewardsClaimed(address indexed operator, uint256 amount);
 
     function submitCertificate(BatchHeader calldata h, bytes[] calldata signatures) external;
+    function submitCertificates(BatchHeader[] calldata hs, bytes[][] calldata signatures) external;
     function fundRewards(uint256 chainId) external payable;
     function setRewardPerBatch(uint256 chainId, uint256 amount) external;
     function claimRewards() external;

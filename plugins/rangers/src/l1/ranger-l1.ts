@@ -184,6 +184,13 @@ export class RangerL1 {
     return this.tx(this.certifier, 'submitCertificate', [header, [...signatures]], 0n, `RangerCertifier.submitCertificate(${header.batchIndex})`);
   }
 
+  /** Certificates of consecutive batches in one transaction (`signatures[i]` for `headers[i]`). */
+  submitCertificates(headers: readonly BatchHeader[], signatures: readonly (readonly Hex[])[]): Promise<TransactionReceipt> {
+    const first = headers[0]?.batchIndex;
+    const last = headers[headers.length - 1]?.batchIndex;
+    return this.tx(this.certifier, 'submitCertificates', [[...headers], signatures.map((s) => [...s])], 0n, `RangerCertifier.submitCertificates(${first}-${last})`);
+  }
+
   challenge(header: BatchHeader, bond: bigint): Promise<TransactionReceipt> {
     return this.tx(this.disputes, 'challenge', [header], bond, `RangerDisputes.challenge(${header.batchIndex})`);
   }
