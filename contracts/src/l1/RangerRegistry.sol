@@ -47,13 +47,19 @@ contract RangerRegistry is IRangerRegistry, AccessControl, ReentrancyGuard, EIP7
         string peerId;
     }
 
+    /// @dev One slot per signing key: its operator, and whether it was replaced (no longer counts for quorums).
+    struct SignerKey {
+        address operator;
+        bool retired;
+    }
+
     IChainRegistry public immutable chainRegistry;
     /// @notice Receives the slashed stakes minus rewards.
     address public immutable treasury;
 
     mapping(uint256 chainId => StakeConfig) private _configs;
     mapping(uint256 chainId => mapping(address operator => Ranger)) private _rangers;
-    mapping(uint256 chainId => mapping(address signer => address operator)) private _operatorOf;
+    mapping(uint256 chainId => mapping(address signer => SignerKey)) private _keys;
     mapping(uint256 chainId => EnumerableSet.AddressSet) private _operators;
     mapping(uint256 chainId => mapping(address operator => Checkpoints.Trace208)) private _stakes;
     mapping(uint256 chainId => Checkpoints.Trace208) private _totals;
@@ -133,6 +139,7 @@ contract RangerRegistry is IRangerRegistry, AccessControl, ReentrancyGuard, EIP7
         _claimSigner(chainId, signer, msg.sender);
         address previous = r.signer;
         r.signer = signer;
+        _keys[chainId][previous].retired = true;
         emit SignerChanged(chainId, msg.sender, previous, signer);
     }
 
@@ -207,7 +214,7 @@ contract RangerRegistry is IRangerRegistry, AccessControl, ReentrancyGuard, EIP7
 
     /// @notice The operator `signer` is (or was) the key of on `chainId`, or address(0).
     function operatorOfSigner(uint256 chainId, address signer) external view returns (address) {
-        return _operatorOf[chainId][signer];
+        return _keys[chainId][signer].operator;
     }
 
     /// @notice Every operator that ever registered on `chainId`, in registration order.
@@ -236,11 +243,10 @@ contract RangerRegistry is IRangerRegistry, AccessControl, ReentrancyGuard, EIP7
         operators = new address[](n);
         stakes = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            address signer = signers[i];
-            address operator = _operatorOf[chainId][signer];
-            operators[i] = operator;
-            if (operator != address(0) && _rangers[chainId][operator].signer == signer) {
-                stakes[i] = _stakes[chainId][operator].upperLookupRecent(timestamp);
+            SignerKey memory key = _keys[chainId][signers[i]];
+            operators[i] = key.operator;
+            if (key.operator != address(0) && !key.retired) {
+                stakes[i] = _stakes[chainId][key.operator].upperLookupRecent(timestamp);
             }
         }
         total = _totals[chainId].upperLookupRecent(timestamp);
@@ -263,8 +269,8 @@ contract RangerRegistry is IRangerRegistry, AccessControl, ReentrancyGuard, EIP7
 
     function _claimSigner(uint256 chainId, address signer, address operator) private {
         if (signer == address(0)) revert ZeroAddress("signer");
-        if (_operatorOf[chainId][signer] != address(0)) revert SignerTaken(chainId, signer);
-        _operatorOf[chainId][signer] = operator;
+        if (_keys[chainId][signer].operator != address(0)) revert SignerTaken(chainId, signer);
+        _keys[chainId][signer] = SignerKey({operator: operator, retired: false});
     }
 
     /// @dev Takes up to `amount` from the operator's active stake, then from its unbonding entry.
