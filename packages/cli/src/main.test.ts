@@ -53,6 +53,9 @@ describe('buildProgram', () => {
             mnemonic: 'test test test test test test test test test test test junk',
             challengeWindow: 10,
             da: 'ipfs',
+            rangers: 0,
+            rangerStake: '1',
+            rangerLogLevel: 'warn',
             logLevel: 'info',
           },
         ],
@@ -76,6 +79,10 @@ describe('buildProgram', () => {
       '--challenge-window', '3',
       '--da', 'calldata',
       '--ipfs-peer', '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA', '/ip4/127.0.0.1/tcp/4002',
+      '--rangers', '4',
+      '--ranger-stake', '2.5',
+      '--ranger-log-level', 'info',
+      '--plugin', './a.mjs', './b.mjs',
       '--log-level', 'debug',
     ]);
     expect(calls[0]![1][0]).toEqual({
@@ -92,9 +99,14 @@ describe('buildProgram', () => {
       challengeWindow: 3,
       da: 'calldata',
       ipfsPeer: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWA', '/ip4/127.0.0.1/tcp/4002'],
+      rangers: 4,
+      rangerStake: '2.5',
+      rangerLogLevel: 'info',
+      plugin: ['./a.mjs', './b.mjs'],
       logLevel: 'debug',
     });
     expect((await parse(['dev', '-b', '250'])).calls[0]![1][0]).toMatchObject({ blockTime: 250 });
+    expect((await parse(['dev', '--role', 'ranger'])).calls[0]![1][0]).toMatchObject({ role: 'ranger' });
     expect((await parse(['dev', '--no-l1'])).calls[0]![1][0]).toMatchObject({ l1: false });
   });
 

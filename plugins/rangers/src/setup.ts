@@ -73,8 +73,8 @@ export function setupRangers(api: PluginApi<RangersOptions>): void {
     const sender = wallet
       ? new TxSender(wallet, conn.provider, options.sender, { errorInterface: rangerErrorInterface(), onEvent: (e) => logger.debug({ l1: e }, 'ranger L1 sender') })
       : conn.sender;
-    const send = sender ? (req: { to: Hex; data: Hex; value?: bigint }, action: string) => sender.send({ ...req, action }) : undefined;
-    const l1 = new RangerL1(conn.provider, addresses, l2ChainId, send);
+    const send = sender ? (req: { to: Hex; data: Hex; value?: bigint; gasLimit?: bigint }, action: string) => sender.send({ ...req, action }) : undefined;
+    const l1 = new RangerL1(conn.provider, addresses, l2ChainId, send, sender?.address);
     const source = new BatchLog(conn.provider, { chainId: l2ChainId, inbox: addresses.inbox, startBlock: conn.contracts.startBlock, confirmations: 0, maxLogRange: 2_000 }, logger);
     const view = new L1RangerView(l1, source);
     await view.refresh();

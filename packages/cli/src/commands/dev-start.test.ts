@@ -93,6 +93,33 @@ describe('metis dev', () => {
     await expect(dev({ ...DEV_COMMAND_DEFAULTS, mnemonic: 'nope nope', logLevel: 'silent' }, ctx)).rejects.toMatchObject({ code: 'METIS-701' });
     expect(composed.length).toBe(before);
   });
+
+  it('refuses --rangers without a sequencer on an L1, and a --plugin that is not a plugin, before starting anything', async () => {
+    const { ctx } = context();
+    const before = composed.length;
+    await expect(dev({ ...DEV_COMMAND_DEFAULTS, rangers: 2, l1: false, logLevel: 'silent' }, ctx)).rejects.toMatchObject({ code: 'METIS-701', message: expect.stringMatching(/--rangers needs a sequencer on an L1/) });
+    await expect(dev({ ...DEV_COMMAND_DEFAULTS, rangers: 2, role: 'replica', logLevel: 'silent' }, ctx)).rejects.toMatchObject({ code: 'METIS-701' });
+    await writeFile(join(dir, 'not-a-plugin.mjs'), 'export default { hello: 1 };\n');
+    await expect(dev({ ...DEV_COMMAND_DEFAULTS, l1: false, plugin: ['not-a-plugin.mjs'], logLevel: 'silent' }, ctx)).rejects.toMatchObject({ message: expect.stringMatching(/not a plugin/) });
+    await expect(dev({ ...DEV_COMMAND_DEFAULTS, l1: false, plugin: ['missing.mjs'], logLevel: 'silent' }, ctx)).rejects.toMatchObject({ message: expect.stringMatching(/cannot load/) });
+    expect(composed.length).toBe(before);
+  });
+
+  it('adds --plugin modules to the devnet (a plugin or a list of them)', async () => {
+    const { ctx, signals } = context();
+    await writeFile(
+      join(dir, 'extra-plugin.mjs'),
+      `import { definePlugin } from '@metis/core';
+const extra = definePlugin({ id: 'extra', setup() {} });
+export default [extra()];
+`,
+    );
+    const running = dev({ ...DEV_COMMAND_DEFAULTS, l1: false, port: 0, plugin: ['extra-plugin.mjs'], logLevel: 'silent' }, ctx);
+    await vi.waitFor(() => expect(composed.at(-1)?.plugins).toBeDefined());
+    expect((composed.at(-1)!.plugins as { definition: { id: string } }[]).map((p) => p.definition.id)).toEqual(['extra']);
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(0);
+  });
 });
 
 describe('metis start', () => {

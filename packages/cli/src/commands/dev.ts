@@ -154,6 +154,8 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
   const replica = options.role === 'replica' || options.role === 'ranger';
   if (options.rangers > 0 && (replica || options.l1 === false)) throw usageError('--rangers needs a sequencer on an L1 (not --role replica/ranger, not --no-l1)');
   const rangerStakeWei = parseEth(options.rangerStake);
+  // Before anything starts: a bad --plugin fails fast.
+  const extra = options.plugin?.length ? await loadPlugins(options.plugin, ctx.cwd ?? process.cwd()) : [];
   const replicaOf = replica ? replicaL1(options, ctx.cwd ?? process.cwd()) : undefined;
   const temporary = options.dataDir === undefined;
   const dataDir = temporary
@@ -173,7 +175,6 @@ export async function dev(options: DevCommandOptions, ctx: CommandContext): Prom
     else if (options.l1 !== false) l1 = await devL1(options, dataDir, options.mnemonic);
     // The plugins load only when a devnet is actually started.
     const { devConfig } = await import('../dev/dev-config.js');
-    const extra = options.plugin?.length ? await loadPlugins(options.plugin, ctx.cwd ?? process.cwd()) : [];
     config = devConfig({
       chainId: options.chainId,
       host: options.host,

@@ -13,7 +13,14 @@ export interface RangerAddresses {
 }
 
 /** Sends one L1 transaction and resolves with its receipt once confirmed (the TxSender's job). */
-export type SendL1 = (request: { to: Hex; data: Hex; value?: bigint }, action: string) => Promise<TransactionReceipt>;
+export type SendL1 = (request: { to: Hex; data: Hex; value?: bigint; gasLimit?: bigint }, action: string) => Promise<TransactionReceipt>;
+
+/**
+ * Gas added to the estimate of transactions that move stake: the registry's timestamp-keyed checkpoints are
+ * updated in place within one L1 second but take a new storage slot in the next, so a transaction estimated
+ * in the second of a stake change and mined in a later one needs about 45,000 more.
+ */
+const CHECKPOINT_GAS_PAD = 60_000n;
 
 /** The chain's ranger settings on L1 (`configured` false until the chain owner set them). */
 export interface StakeConfig {
@@ -66,9 +73,13 @@ export function rangerErrorInterface(): Interface {
 export function revertName(e: unknown): string | undefined {
   const data = (e as { data?: { errorName?: unknown } })?.data;
   if (typeof data?.errorName === 'string') return data.errorName;
-  if (isError(e, 'CALL_EXCEPTION') && e.revert?.name) return e.revert.name;
+  if (isError(e, 'CALL_EXCEPTION')) {
+    if (e.revert?.name) return e.revert.name;
+    if (typeof e.data === 'string' && e.data.length >= 10) return (errors ??= rangerErrorInterface()).parseError(e.data)?.name;
+  }
   return undefined;
 }
+let errors: Interface | undefined;
 
 /**
  * The rangers' side of L1 for one L2 chain: reads of the RangerRegistry, RangerCertifier, RangerDisputes and
@@ -85,6 +96,8 @@ export class RangerL1 {
     readonly addresses: RangerAddresses,
     readonly chainId: bigint,
     private readonly send?: SendL1,
+    /** The sending address (to estimate transactions that need padding). */
+    private readonly from?: string,
   ) {
     this.registry = new Contract(addresses.registry, abi('RangerRegistry'), provider);
     this.certifier = new Contract(addresses.certifier, abi('RangerCertifier'), provider);
@@ -173,7 +186,7 @@ export class RangerL1 {
 
   /** Registers the sending key as a ranger with signing key `signer` and ETH stake `stake`. */
   register(signer: Hex, peerId: string, stake: bigint): Promise<TransactionReceipt> {
-    return this.tx(this.registry, 'register', [this.chainId, signer, peerId, stake], stake, 'RangerRegistry.register');
+    return this.tx(this.registry, 'register', [this.chainId, signer, peerId, stake], stake, 'RangerRegistry.register', CHECKPOINT_GAS_PAD);
   }
 
   setPeerId(peerId: string): Promise<TransactionReceipt> {
@@ -204,12 +217,15 @@ export class RangerL1 {
   }
 
   reportEquivocation(a: SignedAttestation, b: SignedAttestation): Promise<TransactionReceipt> {
-    return this.tx(this.disputes, 'reportEquivocation', [a.attestation, a.signature, b.attestation, b.signature], 0n, `RangerDisputes.reportEquivocation(${a.attestation.batchIndex})`);
+    return this.tx(this.disputes, 'reportEquivocation', [a.attestation, a.signature, b.attestation, b.signature], 0n, `RangerDisputes.reportEquivocation(${a.attestation.batchIndex})`, CHECKPOINT_GAS_PAD);
   }
 
-  private tx(contract: Contract, fn: string, args: unknown[], value: bigint, action: string): Promise<TransactionReceipt> {
-    if (!this.send) return Promise.reject(new Error(`${action}: this node has no L1 key`));
+  private async tx(contract: Contract, fn: string, args: unknown[], value: bigint, action: string, pad = 0n): Promise<TransactionReceipt> {
+    if (!this.send) throw new Error(`${action}: this node has no L1 key`);
     const data = contract.interface.encodeFunctionData(fn, args) as Hex;
-    return this.send({ to: contract.target as Hex, data, ...(value > 0n ? { value } : {}) }, action);
+    const to = contract.target as Hex;
+    // Padded transactions are estimated here (a revert surfaces as the CALL_EXCEPTION it is); the rest by the sender.
+    const gasLimit = pad > 0n && this.from ? ((await this.provider.estimateGas({ from: this.from, to, data, value })) * 6n) / 5n + pad : undefined;
+    return this.send({ to, data, ...(value > 0n ? { value } : {}), ...(gasLimit ? { gasLimit } : {}) }, action);
   }
 }
