@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.js';
@@ -54,6 +55,31 @@ describe('startAnvil', () => {
       expect(Number(receipt!.blockNumber)).toBe(before + 1);
     } finally {
       await anvil.stop();
+    }
+  });
+
+  it('an anvil tied to its parent dies with it: on exit (exit hook) and on SIGKILL (watchdog)', async () => {
+    // A child Node process (the built module) starts a tied anvil, prints its port, then exits or waits.
+    const script = (exit: boolean): string =>
+      `import { startAnvil } from ${JSON.stringify(new URL('../../dist/dev/anvil.js', import.meta.url).href)};
+       const a = await startAnvil({ tiedToParent: true });
+       console.log('PORT ' + a.port);
+       ${exit ? 'process.exit(0);' : 'setInterval(() => {}, 1000);'}`;
+    for (const exit of [true, false]) {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script(exit)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /PORT (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.once('exit', (code) => (/PORT/.test(out) ? undefined : reject(new Error(`child exited with ${code}`))));
+      });
+      if (!exit) child.kill('SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while ((await portOpen(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await portOpen(port)).toBe(false);
     }
   });
 });

@@ -58,15 +58,29 @@ export function freePort(): Promise<number> {
 const live = new Set<ChildProcess>();
 let exitHook = false;
 
-function killOnExit(child: ChildProcess): void {
+function killOnExit(child: ChildProcess, group: boolean): void {
   live.add(child);
-  child.once('exit', () => live.delete(child));
+  if (group) groups.add(child);
+  child.once('exit', () => {
+    live.delete(child);
+    groups.delete(child);
+  });
   if (exitHook) return;
   exitHook = true;
   process.once('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
+    for (const c of live) {
+      try {
+        // A watchdog shell leads its own process group with anvil in it: SIGKILL to the shell alone would
+        // orphan anvil (the shell cannot trap SIGKILL), so the whole group goes.
+        if (groups.has(c) && c.pid !== undefined) process.kill(-c.pid, 'SIGKILL');
+        else c.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
 }
+const groups = new Set<ChildProcess>();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -115,7 +129,7 @@ async function startOnce(options: AnvilOptions): Promise<Anvil> {
   const child = options.tiedToParent
     ? spawn('/bin/sh', ['-c', WATCHDOG(process.pid), anvilBin(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     : spawn(anvilBin(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  killOnExit(child);
+  killOnExit(child, options.tiedToParent === true);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-16_384)));
   child.stderr!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-16_384)));
