@@ -142,13 +142,13 @@ export async function startAnvil({ chainId }) {
 }
 
 /** Starts `metis dev` with instant blocks in a fresh data directory and waits for its "Listening on" line. */
-export async function startMetis({ chainId, l1 = false }) {
+export async function startMetis({ chainId, l1 = false, blockTime = 'instant', extraArgs = [] }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'metis-bench-'));
   // BENCH_NODE_ARGS passes flags to the node process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // --no-l1: the L2's own throughput, as anvil's is measured; batches are still recorded (local settlement).
   // With `l1`, its embedded anvil L1 and settlement (test/bench/l1-cost.mjs).
-  const args = [...binNodeFlags(), ...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', 'instant', ...(l1 ? ['--challenge-window', '5'] : ['--no-l1']), '--chain-id', String(chainId), '--data-dir', dataDir];
+  const args = [...binNodeFlags(), ...nodeArgs, METIS_BIN, 'dev', '--port', '0', '--block-time', blockTime, ...(l1 ? ['--challenge-window', '5'] : ['--no-l1']), '--chain-id', String(chainId), '--data-dir', dataDir, ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const node = track('metis', child, tailBuffer(), () => rm(dataDir, { recursive: true, force: true }));
   node.dataDir = dataDir;
