@@ -158,6 +158,7 @@ export function setupRangers(api: PluginApi<RangersOptions>): void {
       peerId: g.peerId,
       multiaddrs: g.multiaddrs(),
       connectedPeers: g.connectedPeers().length,
+      peers: g.connectedPeers().map((peerId) => ({ peerId, score: g.scoreOf(peerId) })),
       ...(own ? { signer: own } : {}),
       firstOpenBatch: view.firstOpen,
       l1Batches: view.count,

@@ -6,6 +6,8 @@ export interface RangerStatus {
   readonly peerId: string;
   readonly multiaddrs: readonly string[];
   readonly connectedPeers: number;
+  /** Connected peers with the gossipsub score this node gives them (rejected messages lower it). */
+  readonly peers: readonly { peerId: string; score: number }[];
   /** A ranger's signing key and operator (the same key). */
   readonly signer?: string;
   /** Lowest batch not final on L1, as last read. */
@@ -31,6 +33,7 @@ export function rangerStatusNamespace(status: () => RangerStatus | undefined): R
           peerId: s.peerId,
           multiaddrs: s.multiaddrs,
           connectedPeers: s.connectedPeers,
+          peers: s.peers.map((p) => ({ peerId: p.peerId, score: Math.round(p.score * 1000) / 1000 })),
           ...(s.signer ? { signer: s.signer } : {}),
           firstOpenBatch: num(s.firstOpenBatch),
           l1Batches: num(s.l1Batches),
