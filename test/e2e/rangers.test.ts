@@ -14,7 +14,8 @@ import { Contract, HDNodeWallet, JsonRpcProvider, Wallet, parseEther, type Event
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifact, PREDEPLOYS } from '@metis/contracts';
 import { BatchLog, proveWithdrawal, type L1Contracts } from '@metis/l1';
-import { L1RangerView, RangerGossip, RangerL1, rangerDomain, signAttestation, type Attestation } from '@metis/rangers';
+import { L1RangerView, RangerGossip, RangerL1, encodeAttestation, rangerDomain, signAttestation, type Attestation } from '@metis/rangers';
+import { startAdversary, type Adversary } from '../../plugins/rangers/test/fixtures/adversary.js';
 import { startAnvil, type Anvil } from '@metis/testkit';
 import { CHAIN_ID, call, removeDir, startDevnet, type Devnet, until } from './harness.js';
 
@@ -54,6 +55,7 @@ describe('rangers: fast finality by quorum certificate, challenges and slashing'
   let bridge: Contract;
   let trigger: string;
   const gossips: RangerGossip[] = [];
+  const adversaries: Adversary[] = [];
 
   const startRanger = async (i: number): Promise<Devnet> => {
     const node = await startDevnet({
@@ -101,6 +103,7 @@ describe('rangers: fast finality by quorum certificate, challenges and slashing'
 
   afterAll(async () => {
     for (const g of gossips) await g.stop();
+    for (const x of adversaries) await x.stop();
     l1?.destroy();
     l2?.destroy();
     for (const node of [...rangers, seq]) if (node && node.process.exitCode === null && node.process.signalCode === null) await node.stop();
@@ -209,6 +212,50 @@ describe('rangers: fast finality by quorum certificate, challenges and slashing'
     await Promise.all([startRanger(2), startRanger(3)]);
     const back = (await nextIndex()) + 1n;
     await until(`batch ${back} certified again`, async () => (await certifiedAt(back)) !== undefined, 90_000);
+  });
+
+  it('garbage, replayed and forged gossip from another process is dropped, and the sequencer scores its sender below 0', async () => {
+    const topic = `/metis/rangers/1/${CHAIN_ID}/attestations`;
+    const x = await startAdversary(topic);
+    adversaries.push(x);
+    const sequencerPeer = ((await call(seq.url, 'metis_rangerStatus')).multiaddrs as string[])[0]!;
+    await x.dial(sequencerPeer);
+    await until('the adversary subscribed at the sequencer', async () => x.subscribers().length > 0, 20_000, 100);
+    // A real attestation it overheard, once its batch is final: replayed later, it is stale.
+    const heard = await until('an attestation overheard', async () => x.received.find((m) => m.length === 234), 30_000, 100);
+    const heardIndex = BigInt(`0x${Buffer.from(heard.subarray(33, 41)).toString('hex')}`);
+    await until(`batch ${heardIndex} final`, async () => (await inbox.getFunction('isFinalized')(CHAIN_ID, heardIndex)) as boolean, 60_000);
+    const domain = rangerDomain((await l1.getNetwork()).chainId, contracts.rangerRegistry);
+    const open = (await nextIndex()) - 1n;
+    const header = await headerOf(open);
+    const forger = Wallet.createRandom();
+    const forgedAtt: Attestation = { chainId: BigInt(CHAIN_ID), batchIndex: open, prevStateRoot: header.prevStateRoot, newStateRoot: header.newStateRoot, dataHash: header.dataHash, withdrawalRoot: header.withdrawalRoot };
+    const forged = encodeAttestation({ attestation: forgedAtt, signature: await signAttestation(forger, domain, forgedAtt) });
+    const tampered = Uint8Array.from(heard);
+    tampered[100] ^= 0xff; // inside newStateRoot: the signature no longer recovers a ranger
+    const garbage = Uint8Array.from({ length: 234 }, (_, i) => (i === 0 ? 1 : (i * 37) & 0xff));
+    // Another adversary process-side node sends it all (the one that overheard would drop its own repeat).
+    const y = await startAdversary(topic);
+    adversaries.push(y);
+    await y.dial(sequencerPeer);
+    await until('the second adversary subscribed at the sequencer', async () => y.subscribers().length > 0, 20_000, 100);
+
+    for (const bytes of [garbage, heard, forged, tampered]) await y.publish(bytes);
+    const scored = await until(
+      'the sequencer to score the adversary below 0',
+      async () => {
+        const status = (await call(seq.url, 'metis_rangerStatus')) as { peers: { peerId: string; score: number }[] };
+        const me = status.peers.find((p) => p.peerId === y.peerId);
+        return me && me.score < 0 ? me.score : undefined;
+      },
+      20_000,
+      200,
+    );
+    expect(scored).toBeLessThan(0);
+    // None of it was counted: only the four staked rangers' attestations are collected for the open batch.
+    const after = (await call(seq.url, 'metis_rangerStatus')) as { attestations: { batch: string; count: number }[] };
+    expect(after.attestations.find((a) => BigInt(a.batch) === open)?.count ?? 0).toBeLessThanOrEqual(4);
+    console.log(`[figure] adversary score at the sequencer after garbage, a stale replay, a forgery and a tampered attestation: ${scored}`);
   });
 
   it('a sequencer posting a forged state root is challenged, loses the vote and its bond; its batches go and the chain continues from the last good root', async () => {
