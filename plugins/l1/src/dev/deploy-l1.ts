@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, id, parseEther, type Signer } from 'ethers';
+import { Contract, ContractFactory, getCreateAddress, id, parseEther, type Signer, type TransactionReceipt, type TransactionResponse } from 'ethers';
 import { loadArtifact } from '@metis/contracts';
 
 /** DA kinds of ChainConfig.daKind (any non-zero value is accepted; these are the known ones). */
@@ -92,22 +92,60 @@ export interface L1Deployment {
   startBlock: number;
 }
 
-async function deploy(signer: Signer, name: string, args: unknown[] = []): Promise<{ contract: Contract; block: number }> {
-  const { abi, bytecode } = loadArtifact(name);
-  const deployed = await new ContractFactory(abi as never, bytecode, signer).deploy(...args);
-  const receipt = await deployed.deploymentTransaction()!.wait();
-  if (!receipt || receipt.status !== 1) throw new Error(`deploying ${name} failed`);
-  const address = await deployed.getAddress();
-  return { contract: new Contract(address, abi as never, signer), block: receipt.blockNumber };
-}
+/** Gas limits of the pipelined deployment (estimates would run against contracts not deployed yet). */
+const DEPLOY_GAS = 8_000_000n;
+const CALL_GAS = 300_000n;
 
-async function send(what: string, tx: Promise<{ wait(): Promise<{ status: number | null } | null> }>): Promise<void> {
-  const receipt = await (await tx).wait();
-  if (!receipt || receipt.status !== 1) throw new Error(`${what} failed`);
+/**
+ * Sends transactions one after the other without waiting for them to be mined (explicit nonces, fixed gas
+ * limits), predicting each contract's address from its nonce; `done` waits for every receipt and checks each.
+ * On an L1 with slow blocks the whole deployment takes a few blocks instead of one block per transaction.
+ */
+class Pipeline {
+  private readonly sent: { what: string; tx: TransactionResponse; expect?: string }[] = [];
+
+  private constructor(
+    private readonly signer: Signer,
+    private readonly from: string,
+    private nonce: number,
+  ) {}
+
+  static async open(signer: Signer): Promise<Pipeline> {
+    return new Pipeline(signer, await signer.getAddress(), await signer.getNonce('pending'));
+  }
+
+  async deploy(name: string, args: unknown[] = []): Promise<{ contract: Contract; address: string }> {
+    const { abi, bytecode } = loadArtifact(name);
+    const { data } = await new ContractFactory(abi as never, bytecode).getDeployTransaction(...args);
+    const address = getCreateAddress({ from: this.from, nonce: this.nonce });
+    await this.send(name, { data, gasLimit: DEPLOY_GAS }, address);
+    return { contract: new Contract(address, abi as never, this.signer), address };
+  }
+
+  async call(what: string, contract: Contract, fn: string, args: unknown[]): Promise<void> {
+    await this.send(what, { to: await contract.getAddress(), data: contract.interface.encodeFunctionData(fn, args), gasLimit: CALL_GAS });
+  }
+
+  /** Waits for every transaction; throws on the first that failed. Returns the first receipt. */
+  async done(): Promise<TransactionReceipt> {
+    const receipts = await Promise.all(this.sent.map((s) => s.tx.wait()));
+    for (const [i, r] of receipts.entries()) {
+      const { what, expect } = this.sent[i]!;
+      if (!r || r.status !== 1) throw new Error(`${what} failed`);
+      if (expect && r.contractAddress?.toLowerCase() !== expect.toLowerCase()) throw new Error(`${what} landed at ${r.contractAddress}, not ${expect}`);
+    }
+    return receipts[0]!;
+  }
+
+  private async send(what: string, request: { to?: string; data: string; gasLimit: bigint }, expect?: string): Promise<void> {
+    const tx = await this.signer.sendTransaction({ ...request, nonce: this.nonce++ });
+    this.sent.push({ what, tx, ...(expect ? { expect } : {}) });
+  }
 }
 
 /**
- * Deploys and wires the L1 settlement contracts, one transaction at a time from `signer`:
+ * Deploys and wires the L1 settlement contracts from `signer`, every transaction sent at once (consecutive
+ * nonces, addresses predicted from them), then waits for all of them:
  * ChainRegistry, BondManager(registry, unbondingDelay, treasury), Bridge(registry),
  * BatchInbox(registry, bonds, bridge), then `bridge.initialize(batchInbox)` (the one-time setter that closes the
  * Bridge <-> BatchInbox cycle; it checks that the inbox points back at the bridge), DataInbox,
@@ -120,47 +158,45 @@ async function send(what: string, tx: Promise<{ wait(): Promise<{ status: number
  */
 export async function deployL1(signer: Signer, options: DeployL1Options): Promise<L1Deployment> {
   const treasury = options.treasury ?? (await signer.getAddress());
-  const registry = await deploy(signer, 'ChainRegistry');
-  const registryAddress = await registry.contract.getAddress();
-  const bonds = await deploy(signer, 'BondManager', [registryAddress, options.unbondingDelay, treasury]);
-  const bondsAddress = await bonds.contract.getAddress();
-  const bridge = await deploy(signer, 'Bridge', [registryAddress]);
-  const bridgeAddress = await bridge.contract.getAddress();
-  const inbox = await deploy(signer, 'BatchInbox', [registryAddress, bondsAddress, bridgeAddress]);
-  const inboxAddress = await inbox.contract.getAddress();
-  await send('Bridge.initialize', bridge.contract.getFunction('initialize')(inboxAddress));
-  const dataInbox = await deploy(signer, 'DataInbox');
-  const daChallenge = await deploy(signer, 'DaChallenge', [
+  const p = await Pipeline.open(signer);
+  const registry = await p.deploy('ChainRegistry');
+  const registryAddress = registry.address;
+  const bonds = await p.deploy('BondManager', [registryAddress, options.unbondingDelay, treasury]);
+  const bondsAddress = bonds.address;
+  const bridge = await p.deploy('Bridge', [registryAddress]);
+  const bridgeAddress = bridge.address;
+  const inbox = await p.deploy('BatchInbox', [registryAddress, bondsAddress, bridgeAddress]);
+  const inboxAddress = inbox.address;
+  await p.call('Bridge.initialize', bridge.contract, 'initialize', [inboxAddress]);
+  const dataInbox = await p.deploy('DataInbox');
+  const daChallenge = await p.deploy('DaChallenge', [
     inboxAddress,
     options.daChallenge?.responseWindow ?? DEFAULT_DA_RESPONSE_WINDOW,
     options.daChallenge?.minChallengeBond ?? DEFAULT_MIN_CHALLENGE_BOND,
   ]);
-  const daChallengeAddress = await daChallenge.contract.getAddress();
-  await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, daChallengeAddress));
-  await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, daChallengeAddress));
+  const daChallengeAddress = daChallenge.address;
+  await p.call('BatchInbox.grantRole', inbox.contract, 'grantRole', [CHALLENGER_ROLE, daChallengeAddress]);
+  await p.call('BondManager.grantRole', bonds.contract, 'grantRole', [SLASHER_ROLE, daChallengeAddress]);
 
-  const rangerRegistry = await deploy(signer, 'RangerRegistry', [registryAddress, treasury]);
-  const rangerRegistryAddress = await rangerRegistry.contract.getAddress();
-  const rangerDisputes = await deploy(signer, 'RangerDisputes', [
+  const rangerRegistry = await p.deploy('RangerRegistry', [registryAddress, treasury]);
+  const rangerRegistryAddress = rangerRegistry.address;
+  const rangerDisputes = await p.deploy('RangerDisputes', [
     inboxAddress,
     rangerRegistryAddress,
     options.rangers?.voteWindow ?? DEFAULT_RANGER_VOTE_WINDOW,
     options.rangers?.minChallengeBond ?? DEFAULT_RANGER_CHALLENGE_BOND,
   ]);
-  const rangerDisputesAddress = await rangerDisputes.contract.getAddress();
-  const rangerCertifier = await deploy(signer, 'RangerCertifier', [inboxAddress, rangerDisputesAddress]);
-  const rangerCertifierAddress = await rangerCertifier.contract.getAddress();
-  await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(FINALIZER_ROLE, rangerCertifierAddress));
-  await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, rangerDisputesAddress));
-  await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, rangerDisputesAddress));
-  await send('RangerRegistry.grantRole', rangerRegistry.contract.getFunction('grantRole')(SLASHER_ROLE, rangerDisputesAddress));
+  const rangerDisputesAddress = rangerDisputes.address;
+  const rangerCertifier = await p.deploy('RangerCertifier', [inboxAddress, rangerDisputesAddress]);
+  const rangerCertifierAddress = rangerCertifier.address;
+  await p.call('BatchInbox.grantRole', inbox.contract, 'grantRole', [FINALIZER_ROLE, rangerCertifierAddress]);
+  await p.call('BatchInbox.grantRole', inbox.contract, 'grantRole', [CHALLENGER_ROLE, rangerDisputesAddress]);
+  await p.call('BondManager.grantRole', bonds.contract, 'grantRole', [SLASHER_ROLE, rangerDisputesAddress]);
+  await p.call('RangerRegistry.grantRole', rangerRegistry.contract, 'grantRole', [SLASHER_ROLE, rangerDisputesAddress]);
 
-  for (const account of options.slashers ?? []) {
-    await send('BondManager.grantRole', bonds.contract.getFunction('grantRole')(SLASHER_ROLE, account));
-  }
-  for (const account of options.challengers ?? []) {
-    await send('BatchInbox.grantRole', inbox.contract.getFunction('grantRole')(CHALLENGER_ROLE, account));
-  }
+  for (const account of options.slashers ?? []) await p.call('BondManager.grantRole', bonds.contract, 'grantRole', [SLASHER_ROLE, account]);
+  for (const account of options.challengers ?? []) await p.call('BatchInbox.grantRole', inbox.contract, 'grantRole', [CHALLENGER_ROLE, account]);
+  const first = await p.done();
 
   return {
     addresses: {
@@ -168,7 +204,7 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
       bondManager: bondsAddress,
       bridge: bridgeAddress,
       batchInbox: inboxAddress,
-      dataInbox: await dataInbox.contract.getAddress(),
+      dataInbox: dataInbox.address,
       daChallenge: daChallengeAddress,
       rangerRegistry: rangerRegistryAddress,
       rangerCertifier: rangerCertifierAddress,
@@ -183,6 +219,6 @@ export async function deployL1(signer: Signer, options: DeployL1Options): Promis
     rangerRegistry: rangerRegistry.contract,
     rangerCertifier: rangerCertifier.contract,
     rangerDisputes: rangerDisputes.contract,
-    startBlock: registry.block,
+    startBlock: first.blockNumber,
   };
 }
