@@ -505,6 +505,26 @@ describe('DacToken votes and permit', () => {
     await expectConserved(token, [alice.address, bob.address, carol.address]);
   });
 
+  it('delegateBySig delegates from a signature (EIP-712 Delegation), once per nonce', async () => {
+    const { token } = await launch({ name: 'Builders Guild', holders: [alice.address], amounts: [E(60)] });
+    const { chainId } = await provider.getNetwork();
+    const domain = { name: 'Builders Guild', version: '1', chainId, verifyingContract: token.target as string };
+    const types = {
+      Delegation: [
+        { name: 'delegatee', type: 'address' },
+        { name: 'nonce', type: 'uint256' },
+        { name: 'expiry', type: 'uint256' },
+      ],
+    };
+    const expiry = BigInt(await now()) + 3600n;
+    const sig = Signature.from(await alice.signTypedData(domain, types, { delegatee: carol.address, nonce: 0n, expiry }));
+    await mined(as(token, bob).delegateBySig(carol.address, 0n, expiry, sig.v, sig.r, sig.s));
+    expect(await token.delegates(alice.address)).toBe(carol.address);
+    expect(await token.getVotes(carol.address)).toBe(E(60));
+    expect(await token.nonces(alice.address)).toBe(1n);
+    await expectRevert(as(token, bob).delegateBySig(carol.address, 0n, expiry, sig.v, sig.r, sig.s), 'InvalidAccountNonce', [alice.address, 1n]);
+  });
+
   it('supply is conserved through a mixed sequence of mints, transfers, vesting releases and permits', async () => {
     const start = await now();
     const { token } = await launch({
