@@ -77,7 +77,13 @@ export type ContractName =
   | 'MessagePasser'
   | 'BridgedToken'
   | 'MetisTestToken'
-  | 'Reverter';
+  | 'Reverter'
+  | 'DacRegistry'
+  | 'DacReputation'
+  | 'DacAttributes'
+  | 'DacCommitments'
+  | 'DacTreasury'
+  | 'DacProposals';
 
 /**
  * Fixed L2 addresses (contracts/src/l2/Predeploys.sol): the L2 genesis holds the runtime code of L2Bridge and
@@ -86,6 +92,13 @@ export type ContractName =
 export declare const PREDEPLOYS: {
   readonly L2_BRIDGE: '0x4200000000000000000000000000000000000010';
   readonly MESSAGE_PASSER: '0x4200000000000000000000000000000000000016';
+  readonly DAC_REGISTRY: '0x4200000000000000000000000000000000000100';
+  readonly DAC_REPUTATION: '0x4200000000000000000000000000000000000101';
+  readonly DAC_ATTRIBUTES: '0x4200000000000000000000000000000000000102';
+  readonly DAC_COMMITMENTS: '0x4200000000000000000000000000000000000103';
+  readonly DAC_PROPOSALS: '0x4200000000000000000000000000000000000104';
+  readonly DAC_TREASURY: '0x4200000000000000000000000000000000000105';
+  readonly DAC_TOKEN_FACTORY: '0x4200000000000000000000000000000000000110';
   readonly SYSTEM_CALLER: '0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001';
 };
 

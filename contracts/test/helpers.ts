@@ -52,6 +52,12 @@ const CONTRACTS = [
   'MetisTestToken',
   'FeeOnTransferToken',
   'EthReceiver',
+  'DacRegistry',
+  'DacReputation',
+  'DacAttributes',
+  'DacCommitments',
+  'DacTreasury',
+  'DacProposals',
 ];
 const errorsInterface = (() => {
   const seen = new Map<string, ErrorFragment>();
