@@ -148,3 +148,21 @@ export class EthLedger {
 export async function balanceOf(provider: JsonRpcProvider, address: string): Promise<bigint> {
   return provider.getBalance(address);
 }
+
+export interface DacAction {
+  kind: number;
+  data: string;
+}
+
+/**
+ * Proposes `list` in world `w`'s DAC (by the founder), votes yes with the founder and every member, waits out the
+ * vote and the execution delay, and executes it; returns the execution receipt.
+ */
+export async function passProposal(w: DacWorld, list: DacAction[], params: DacParams = PARAMS): Promise<TransactionReceipt> {
+  const r = await mined(as(w.proposals, w.founder).propose(w.dacId, list, 'bafyproposal'));
+  const id = eventOf(w.proposals, r, 'ProposalCreated').args.id as bigint;
+  for (const v of [w.founder, ...w.members]) await mined(as(w.proposals, v).vote(id, true));
+  await w.provider.send('evm_increaseTime', [Number(params.voteWindow + params.executionDelay + 1n)]);
+  await w.provider.send('evm_mine', []);
+  return mined(as(w.proposals, w.founder).execute(id, list));
+}
