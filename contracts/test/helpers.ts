@@ -58,6 +58,8 @@ const CONTRACTS = [
   'DacCommitments',
   'DacTreasury',
   'DacProposals',
+  'DacTokenFactory',
+  'DacToken',
 ];
 const errorsInterface = (() => {
   const seen = new Map<string, ErrorFragment>();
