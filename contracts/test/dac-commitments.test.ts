@@ -156,6 +156,23 @@ describe('a challenged commitment', () => {
   });
 });
 
+describe('a member who left', () => {
+  it('still gets the bond and reward of a kept commitment but no reputation (the total stays that of the members)', async () => {
+    ledger = await newLedger();
+    const id = await commit(alice);
+    await ledger.send(as(commitments, alice).deliver(id, 'bafyout'));
+    await ledger.send(as(w.registry, alice).leave(w.dacId));
+    const total = (await w.reputation.totalReputation(w.dacId)) as bigint;
+    await increaseTime(provider, PARAMS.challengeWindow + 1n);
+    await ledger.send(as(commitments, bob).resolve(id));
+    expect(await rep(alice)).toBe(0n);
+    expect(await w.reputation.totalReputation(w.dacId)).toBe(total);
+    expect(await commitments.owed(alice.address, ZERO_ADDRESS)).toBe(BOND + REWARD);
+    await ledger.send(as(commitments, alice).withdraw(ZERO_ADDRESS));
+    await ledger.check();
+  });
+});
+
 describe('a missed deadline', () => {
   it('is slashed by a third party: bond to the treasury, reputation down; early slash and late delivery revert', async () => {
     ledger = await newLedger();

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Predeploys} from "../Predeploys.sol";
+import {DacRegistry} from "./DacRegistry.sol";
 
 /// @title DacReputation
 /// @notice L2 predeploy (Predeploys.DAC_REPUTATION): non-transferable reputation per (DAC, member), checkpointed by
@@ -48,9 +49,11 @@ contract DacReputation {
         _set(dacId, account, 0);
     }
 
-    /// @notice Raises `account`'s reputation in DAC `dacId` by `amount` (DacCommitments, DacProposals only).
+    /// @notice Raises `account`'s reputation in DAC `dacId` by `amount` (DacCommitments, DacProposals only); a
+    ///         no-op for a non-member (e.g. one who left before their commitment was resolved).
     function increase(uint256 dacId, address account, uint256 amount) external {
         _onlyGovernance();
+        if (!DacRegistry(Predeploys.DAC_REGISTRY).isMember(dacId, account)) return;
         _set(dacId, account, _power[dacId][account].latest() + amount);
     }
 
