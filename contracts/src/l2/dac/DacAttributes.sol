@@ -93,17 +93,8 @@ contract DacAttributes is ERC721("", "") {
         revert Soulbound();
     }
 
-    /// @notice Always reverts: attributes are soulbound.
-    function transferFrom(address, address, uint256) public pure override {
-        revert Soulbound();
-    }
-
-    /// @notice Always reverts: attributes are soulbound.
-    function safeTransferFrom(address, address, uint256, bytes memory) public pure override {
-        revert Soulbound();
-    }
-
-    /// @dev Only mints and burns move attributes.
+    /// @dev Only mints and burns move attributes: transferFrom and both safeTransferFrom revert Soulbound here,
+    ///      before any ownership or approval check.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
         if (from != address(0) && to != address(0)) revert Soulbound();
