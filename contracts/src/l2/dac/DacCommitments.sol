@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Predeploys} from "../Predeploys.sol";
 import {DacParams} from "./interfaces/IDacTypes.sol";
-import {IDacTokenFactoryCalls as IDacTokenFactory} from "./interfaces/IDacTokenFactory.sol";
+import {IDacTokenFactory} from "../token/IDacTokenFactory.sol";
 import {DacRegistry} from "./DacRegistry.sol";
 import {DacReputation} from "./DacReputation.sol";
 import {DacTreasury} from "./DacTreasury.sol";

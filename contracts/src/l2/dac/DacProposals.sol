@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Predeploys} from "../Predeploys.sol";
 import {DacParams} from "./interfaces/IDacTypes.sol";
-import {IDacTokenFactoryCalls as IDacTokenFactory, DacVesting} from "./interfaces/IDacTokenFactory.sol";
+import {IDacTokenFactory} from "../token/IDacTokenFactory.sol";
 import {DacRegistry} from "./DacRegistry.sol";
 import {DacReputation} from "./DacReputation.sol";
 import {DacAttributes} from "./DacAttributes.sol";
@@ -179,8 +179,8 @@ contract DacProposals {
     }
 
     function _launch(uint256 dacId, bytes calldata data) private {
-        (string memory name, string memory symbol, uint256 cap, address[] memory holders, uint256[] memory amounts, DacVesting[] memory vesting) =
-            abi.decode(data, (string, string, uint256, address[], uint256[], DacVesting[]));
+        (string memory name, string memory symbol, uint256 cap, address[] memory holders, uint256[] memory amounts, IDacTokenFactory.Vesting[] memory vesting) =
+            abi.decode(data, (string, string, uint256, address[], uint256[], IDacTokenFactory.Vesting[]));
         IDacTokenFactory(Predeploys.DAC_TOKEN_FACTORY).launch(dacId, name, symbol, cap, holders, amounts, vesting);
     }
 
