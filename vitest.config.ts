@@ -17,6 +17,8 @@ const alias = [
   { find: /^@metis\/ipfs$/, replacement: src('./plugins/ipfs/src/index.ts') },
   { find: /^@metis\/rangers$/, replacement: src('./plugins/rangers/src/index.ts') },
   { find: /^@metis\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
+  { find: /^@metis\/dac$/, replacement: src('./plugins/dac/src/index.ts') },
+  { find: /^@metis\/token$/, replacement: src('./plugins/token/src/index.ts') },
 ];
 
 export default defineConfig({

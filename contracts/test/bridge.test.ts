@@ -1,5 +1,6 @@
 import type { Contract, JsonRpcProvider, TransactionReceipt, Wallet } from 'ethers';
-import { keccak256, parseEther, parseUnits } from 'ethers';
+import { concat, getAddress, getCreate2Address, keccak256, parseEther, parseUnits } from 'ethers';
+import { loadArtifact } from '@metis/contracts';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deployL1 } from '@metis/testkit';
@@ -9,10 +10,12 @@ import {
   ZERO_ADDRESS,
   ZERO_HASH,
   abi,
+  at,
   chainConfig,
   deployContract,
   devWallets,
   eventOf,
+  eventsOf,
   expectRevert,
   freshAddress,
   header,
@@ -420,5 +423,199 @@ describe('Bridge: withdrawals', () => {
     const r = await mined(finalize(A, batch, ws[3]!, proofOf(tree, ws[3]!), admin));
     expect(await provider.getBalance(admin.address)).toBe(before - r.gasUsed * r.gasPrice);
     expect(await provider.getBalance(r2)).toBe(ONE / 2n);
+  });
+});
+
+describe('Bridge: L2-native tokens (mirrors)', () => {
+  const native = '0x00000000000000000000000000000000000dac01';
+  const nativeOther = '0x00000000000000000000000000000000000dac02';
+  const register = (chainId: bigint, l2Token: string, name = 'Dac Token', symbol = 'DAC', decimals = 18, by: Wallet = user) =>
+    as(bridge, by).registerL2Token(chainId, l2Token, name, symbol, decimals);
+  const mirrorAt = (address: string): Contract => at('L1MirrorToken', address, provider);
+  const treeOf = (list: Withdrawal[]) => StandardMerkleTree.of(list.map(withdrawalValues), WITHDRAWAL_TYPES);
+
+  /** Appends and finalizes the next batch of `chainId` with the root of `list`. */
+  async function finalBatch(chainId: bigint, list: Withdrawal[]): Promise<{ batch: number; tree: StandardMerkleTree<WithdrawalValues> }> {
+    const tree = treeOf(list);
+    const next = Number(await inbox.nextBatchIndex(chainId));
+    const firstBlock = next === 0 ? 1 : Number((await inbox.getBatch(chainId, next - 1)).lastBlock) + 1;
+    const h = header({
+      chainId,
+      batchIndex: next,
+      firstBlock,
+      lastBlock: firstBlock + 4,
+      prevStateRoot: await inbox.lastStateRoot(chainId),
+      newStateRoot: label(`mirror-${chainId}-${next}`),
+      withdrawalRoot: tree.root,
+      depositCount: await bridge.depositCount(chainId),
+    });
+    await mined(as(inbox, chainId === A ? proposerA : proposerB).appendBatch(h));
+    await increaseTime(provider, WINDOW);
+    return { batch: next, tree };
+  }
+
+  it('registerL2Token creates the mirror by CREATE2 and queues the registration as a deposit of amount 0', async () => {
+    await mined(as(bridge, user).depositETH(A, user.address, { value: 1n }));
+    const predicted = await bridge.mirrorAddress(A, native, 'Dac Token', 'DAC', 18);
+    const r = await mined(register(A, native));
+    recordGas('Bridge.registerL2Token', r);
+    const ev = eventOf(bridge, r, 'L2TokenRegistered');
+    expect([ev.args.chainId, ev.args.l2Token, ev.args.mirror, ev.args.depositIndex, ev.args.name, ev.args.symbol, ev.args.decimals]).toEqual([
+      A,
+      getAddress(native),
+      predicted,
+      1n,
+      'Dac Token',
+      'DAC',
+      18n,
+    ]);
+    const q = depositOf(r);
+    expect(q.deposit).toEqual({
+      index: 1n,
+      from: user.address,
+      to: getAddress(native),
+      l1Token: predicted,
+      amount: 0n,
+      tokenMeta: meta('Dac Token', 'DAC', 18),
+      l1Block: BigInt(r.blockNumber),
+    });
+    expect(await bridge.depositHash(A, 1)).toBe(keccak256(abi.encode([DEPOSIT_TUPLE], [q.deposit])));
+    // The salt is keccak256(abi.encode(chainId, l2Token, name, symbol, decimals)).
+    const salt = keccak256(abi.encode(['uint256', 'address', 'string', 'string', 'uint8'], [A, native, 'Dac Token', 'DAC', 18]));
+    const initCode = concat([
+      loadArtifact('L1MirrorToken').bytecode,
+      abi.encode(['string', 'string', 'uint8', 'uint256', 'address'], ['Dac Token', 'DAC', 18, A, native]),
+    ]);
+    expect(getCreate2Address(bridge.target as string, salt, keccak256(initCode))).toBe(predicted);
+
+    const mirror = mirrorAt(predicted);
+    expect([await mirror.name(), await mirror.symbol(), await mirror.decimals(), await mirror.totalSupply()]).toEqual(['Dac Token', 'DAC', 18n, 0n]);
+    expect([await mirror.bridge(), await mirror.chainId(), await mirror.l2Token()]).toEqual([bridge.target, A, getAddress(native)]);
+    expect(await bridge.mirrorInfo(predicted)).toEqual([A, getAddress(native)]);
+    expect(await bridge.mirrorOf(A, native)).toBe(predicted);
+    expect(await bridge.confirmedMirrorOf(A, native)).toBe(ZERO_ADDRESS);
+    expect(await bridge.mirrorOf(B, native)).toBe(ZERO_ADDRESS);
+    expect(await bridge.mirrorInfo(tst.target)).toEqual([0n, ZERO_ADDRESS]);
+    expect(await bridge.lockedOf(A, predicted)).toBe(0n);
+  });
+
+  it('refuses the same registration twice; other metadata or another chain give another mirror', async () => {
+    const r1 = await mined(register(A, native));
+    const m1 = eventOf(bridge, r1, 'L2TokenRegistered').args.mirror as string;
+    await expectRevert(register(A, native, 'Dac Token', 'DAC', 18, other), 'AlreadyRegistered', [A, native, m1]);
+    const m2 = eventOf(bridge, await mined(register(A, native, 'Dac Token', 'DAC', 6)), 'L2TokenRegistered').args.mirror as string;
+    const m3 = eventOf(bridge, await mined(register(B, native)), 'L2TokenRegistered').args.mirror as string;
+    expect(new Set([m1, m2, m3]).size).toBe(3);
+    // Until a withdrawal confirms one, mirrorOf is the latest registration.
+    expect(await bridge.mirrorOf(A, native)).toBe(m2);
+    expect(await bridge.mirrorOf(B, native)).toBe(m3);
+    expect(await bridge.depositCount(A)).toBe(2n);
+    expect(await bridge.depositCount(B)).toBe(1n);
+  });
+
+  it('refuses bad registrations', async () => {
+    await expectRevert(register(A, ZERO_ADDRESS), 'ZeroAddress', ['l2Token']);
+    await expectRevert(register(999n, native), 'UnknownChain', [999]);
+    expect(await bridge.MAX_METADATA_LENGTH()).toBe(128n);
+    await expectRevert(register(A, native, 'N'.repeat(129)), 'MetadataTooLong', ['name', 129, 128]);
+    await expectRevert(register(A, native, 'Dac', 'S'.repeat(130)), 'MetadataTooLong', ['symbol', 130, 128]);
+    const r = await mined(register(A, native, 'N'.repeat(128), 'S'.repeat(128)));
+    recordGas('Bridge.registerL2Token (128-byte name and symbol)', r);
+  });
+
+  it('only the bridge mints and burns mirrors', async () => {
+    const mirror = mirrorAt(eventOf(bridge, await mined(register(A, native)), 'L2TokenRegistered').args.mirror as string);
+    await expectRevert(as(mirror, user).mint(user.address, 1), 'OnlyBridge', [user.address]);
+    await expectRevert(as(mirror, user).burn(user.address, 0), 'OnlyBridge', [user.address]);
+  });
+
+  it('a proven withdrawal of a mirror of that chain mints it; depositing it back burns it, without approval', async () => {
+    const m = eventOf(bridge, await mined(register(A, native)), 'L2TokenRegistered').args.mirror as string;
+    const mirror = mirrorAt(m);
+    const w: Withdrawal = { nonce: 0n, sender: user.address, to: user.address, l1Token: m, amount: parseEther('40') };
+    const w2: Withdrawal = { nonce: 1n, sender: other.address, to: other.address, l1Token: m, amount: parseEther('2') };
+    const { batch, tree } = await finalBatch(A, [w, w2]);
+    // Nothing is locked for the mirror: it is minted, not released.
+    const r = await mined(as(bridge, other).finalizeWithdrawal(A, batch, w, tree.getProof(withdrawalValues(w))));
+    recordGas('Bridge.finalizeWithdrawal (mints a mirror, first: confirms it)', r);
+    const conf = eventOf(bridge, r, 'MirrorConfirmed');
+    expect([conf.args.chainId, conf.args.l2Token, conf.args.mirror]).toEqual([A, getAddress(native), m]);
+    const fin = eventOf(bridge, r, 'WithdrawalFinalized');
+    expect([fin.args.to, fin.args.l1Token, fin.args.amount]).toEqual([user.address, m, parseEther('40')]);
+    expect(await mirror.balanceOf(user.address)).toBe(parseEther('40'));
+    expect(await mirror.totalSupply()).toBe(parseEther('40'));
+    expect(await bridge.confirmedMirrorOf(A, native)).toBe(m);
+    await expectRevert(as(bridge, other).finalizeWithdrawal(A, batch, w, tree.getProof(withdrawalValues(w))), 'WithdrawalAlreadyFinalized', [A, withdrawalHash(w)]);
+    const r2 = await mined(as(bridge, other).finalizeWithdrawal(A, batch, w2, tree.getProof(withdrawalValues(w2))));
+    recordGas('Bridge.finalizeWithdrawal (mints a mirror)', r2);
+    expect(eventsOf(bridge, r2, 'MirrorConfirmed')).toHaveLength(0);
+    expect(await mirror.totalSupply()).toBe(parseEther('42'));
+
+    // A later registration with other metadata does not displace the confirmed mirror.
+    await mined(register(A, native, 'Other', 'OTH', 18));
+    expect(await bridge.mirrorOf(A, native)).toBe(m);
+
+    // Deposit back: burned from the caller (no approval), queued with the mirror's metadata, nothing locked.
+    const before = await bridge.depositCount(A);
+    const rd = await mined(as(bridge, user).depositERC20(A, m, other.address, parseEther('15')));
+    recordGas('Bridge.depositERC20 (burns a mirror)', rd);
+    const q = depositOf(rd);
+    expect(q.deposit).toEqual({
+      index: before,
+      from: user.address,
+      to: other.address,
+      l1Token: m,
+      amount: parseEther('15'),
+      tokenMeta: meta('Dac Token', 'DAC', 18),
+      l1Block: BigInt(rd.blockNumber),
+    });
+    const burn = eventOf(mirror, rd, 'Transfer');
+    expect([burn.args.from, burn.args.to, burn.args.value]).toEqual([user.address, ZERO_ADDRESS, parseEther('15')]);
+    expect(await mirror.balanceOf(user.address)).toBe(parseEther('25'));
+    expect(await mirror.totalSupply()).toBe(parseEther('27'));
+    expect(await mirror.balanceOf(bridge.target)).toBe(0n);
+    expect(await bridge.lockedOf(A, m)).toBe(0n);
+    await expectRevert(as(bridge, user).depositERC20(A, m, other.address, parseEther('26')), 'ERC20InsufficientBalance', [
+      user.address,
+      parseEther('25'),
+      parseEther('26'),
+    ]);
+    await expectRevert(as(bridge, user).depositERC20(A, m, other.address, 0), 'ZeroAmount', []);
+  });
+
+  it('a mirror is an ordinary token for any other chain: locked on deposit, paid only from what is locked', async () => {
+    const m = eventOf(bridge, await mined(register(A, native)), 'L2TokenRegistered').args.mirror as string;
+    const mirror = mirrorAt(m);
+    const w: Withdrawal = { nonce: 0n, sender: user.address, to: user.address, l1Token: m, amount: 10n };
+    const { batch, tree } = await finalBatch(A, [w]);
+    await mined(as(bridge, other).finalizeWithdrawal(A, batch, w, tree.getProof(0)));
+
+    // A withdrawal of chain A's mirror proven on chain B mints nothing: chain B has none of it locked.
+    const wb: Withdrawal = { nonce: 0n, sender: user.address, to: user.address, l1Token: m, amount: 1n };
+    const fb = await finalBatch(B, [wb]);
+    await expectRevert(as(bridge, other).finalizeWithdrawal(B, fb.batch, wb, fb.tree.getProof(0)), 'InsufficientLocked', [B, m, 0n, 1n]);
+
+    // Deposited into chain B, the mirror is locked like any ERC-20 (approval needed), and paid back from there.
+    await expectRevert(as(bridge, user).depositERC20(B, m, user.address, 4n), 'ERC20InsufficientAllowance', [bridge.target, 0n, 4n]);
+    await mined(as(mirror, user).approve(bridge.target, 4n));
+    const r = await mined(as(bridge, user).depositERC20(B, m, user.address, 4n));
+    expect(depositOf(r).deposit.amount).toBe(4n);
+    expect(await bridge.lockedOf(B, m)).toBe(4n);
+    expect(await mirror.balanceOf(bridge.target)).toBe(4n);
+    expect(await mirror.totalSupply()).toBe(10n);
+    const wb2: Withdrawal = { nonce: 1n, sender: user.address, to: other.address, l1Token: m, amount: 3n };
+    const fb2 = await finalBatch(B, [wb2]);
+    await mined(as(bridge, other).finalizeWithdrawal(B, fb2.batch, wb2, fb2.tree.getProof(0)));
+    expect(await mirror.balanceOf(other.address)).toBe(3n);
+    expect(await mirror.totalSupply()).toBe(10n);
+    expect(await bridge.lockedOf(B, m)).toBe(1n);
+  });
+
+  it('an ordinary L1 token is still paid from what is locked, never minted', async () => {
+    await mined(register(A, nativeOther));
+    await depositERC20(tst, A, user.address, 5n);
+    const w: Withdrawal = { nonce: 0n, sender: user.address, to: other.address, l1Token: tst.target as string, amount: 6n };
+    const { batch, tree } = await finalBatch(A, [w]);
+    await expectRevert(as(bridge, other).finalizeWithdrawal(A, batch, w, tree.getProof(0)), 'InsufficientLocked', [A, tst.target, 5n, 6n]);
   });
 });

@@ -1,7 +1,7 @@
 // The L2 predeploys on anvil: their runtime code is placed at the fixed addresses with anvil_setCode (as the
 // L2 genesis will hold them), and deposits are sent by the impersonated system caller (as the node will).
 import type { Contract, JsonRpcProvider, JsonRpcSigner, TransactionReceipt, Wallet } from 'ethers';
-import { concat, getCreate2Address, keccak256, parseEther, toBeHex, zeroPadValue } from 'ethers';
+import { concat, getAddress, getCreate2Address, getCreateAddress, keccak256, parseEther, toBeHex, zeroPadValue } from 'ethers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadArtifact } from '@metis/contracts';
 import type { Anvil } from '@metis/testkit';
@@ -10,6 +10,7 @@ import {
   MESSAGE_PASSER,
   SYSTEM_CALLER,
   ZERO_ADDRESS,
+  ZERO_HASH,
   abi,
   at,
   deployContract,
@@ -304,5 +305,259 @@ describe('L2Bridge and MessagePasser: withdrawals', () => {
       [SYSTEM_CALLER],
     );
     expect(await passer.messageNonce()).toBe(0n);
+  });
+});
+
+describe('L2Bridge: L2-native tokens', () => {
+  const SUPPLY = parseEther('1000000');
+  /** RegistrationCheck values. */
+  const Check = { Ok: 0n, NotAContract: 1n, BridgedToken: 2n, AlreadyRegistered: 3n, MirrorInUse: 4n, MalformedMetadata: 5n, MetadataMismatch: 6n };
+  /** Runtime code that loops until it runs out of gas, and code that returns the word 0 (a `false`). */
+  const BURN_GAS = '0x5b600056';
+  const RETURN_FALSE = '0x600060005260206000f3';
+
+  async function dacToken(name = 'Dac Token', symbol = 'DAC'): Promise<Contract> {
+    const t = await deployContract(user, 'DacToken', [1n, name, symbol, SUPPLY]);
+    await mined(t.mint(user.address, parseEther('1000')));
+    return t;
+  }
+  /** The registration deposit the L1 Bridge queues: to = the native token, l1Token = its mirror, amount 0. */
+  const registration = (index: number, l2Token: string, mirror: string, tokenMeta: string) => deposit({ index, to: l2Token, l1Token: mirror, amount: 0n, tokenMeta });
+  async function registered(index = 0): Promise<{ token: Contract; mirror: string }> {
+    const token = await dacToken();
+    const mirror = freshAddress();
+    await mined(registration(index, token.target as string, mirror, meta('Dac Token', 'DAC', 18)));
+    return { token, mirror };
+  }
+  async function escrow(token: Contract, mirror: string, amount: bigint, from: Wallet = user): Promise<TransactionReceipt> {
+    await mined(as(token, from).approve(L2_BRIDGE, amount));
+    return mined(as(bridge, from).withdrawERC20(token.target, from.address, amount));
+  }
+
+  it('registers a native token whose metadata match, with a deposit of amount 0', async () => {
+    const token = await dacToken();
+    const mirror = freshAddress();
+    const tokenMeta = meta('Dac Token', 'DAC', 18);
+    expect(await bridge.checkNativeRegistration(token.target, mirror, tokenMeta)).toBe(Check.Ok);
+    const r = await mined(registration(0, token.target as string, mirror, tokenMeta));
+    recordGas('L2Bridge.finalizeDeposit (registers a native DacToken)', r);
+    const ev = eventOf(bridge, r, 'NativeTokenRegistered');
+    expect([ev.args.index, ev.args.l2Token, ev.args.mirror]).toEqual([0n, token.target, mirror]);
+    const fin = eventOf(bridge, r, 'DepositFinalized');
+    expect([fin.args.index, fin.args.to, fin.args.l1Token, fin.args.l2Token, fin.args.amount]).toEqual([0n, token.target, mirror, token.target, 0n]);
+    expect(await bridge.mirrorOf(token.target)).toBe(mirror);
+    expect(await bridge.nativeOf(mirror)).toBe(token.target);
+    expect(await bridge.l1TokenFor(token.target)).toBe(ZERO_ADDRESS);
+    expect(await bridge.l2TokenFor(mirror)).toBe(ZERO_ADDRESS);
+    expect(await bridge.nextDepositIndex()).toBe(1n);
+    expect(await bridge.checkNativeRegistration(token.target, freshAddress(), tokenMeta)).toBe(Check.AlreadyRegistered);
+  });
+
+  it('refuses registrations that do not fit, without blocking the queue', async () => {
+    const token = await dacToken();
+    const t = token.target as string;
+    const ok = meta('Dac Token', 'DAC', 18);
+    const l1Token = freshAddress();
+    await mined(deposit({ index: 0, to: user.address, amount: 5n, l1Token, tokenMeta: meta('Bridged', 'BRG', 18) }));
+    const bridged = (await bridge.l2TokenFor(l1Token)) as string;
+    const gasBurner = freshAddress();
+    await provider.send('anvil_setCode', [gasBurner, BURN_GAS]);
+    const cases: [string, string, string, bigint][] = [
+      [freshAddress(), freshAddress(), ok, Check.NotAContract],
+      [bridged, freshAddress(), meta('Bridged', 'BRG', 18), Check.BridgedToken],
+      [t, l1Token, ok, Check.MirrorInUse],
+      [t, freshAddress(), '0x1234', Check.MalformedMetadata],
+      [t, freshAddress(), meta('Dac Token ', 'DAC', 18), Check.MetadataMismatch],
+      [t, freshAddress(), meta('Dac Token', 'dac', 18), Check.MetadataMismatch],
+      [t, freshAddress(), meta('Dac Token', 'DAC', 6), Check.MetadataMismatch],
+      [gasBurner, freshAddress(), ok, Check.MetadataMismatch],
+      [L2_BRIDGE, freshAddress(), ok, Check.MetadataMismatch],
+    ];
+    let index = 1;
+    for (const [l2Token, mirror, tokenMeta, reason] of cases) {
+      const r = await mined(registration(index, l2Token, mirror, tokenMeta));
+      if (l2Token === gasBurner) {
+        recordGas('L2Bridge.finalizeDeposit (registration of a gas-burning token, refused)', r);
+        expect(r.gasUsed).toBeLessThan(500_000n);
+      }
+      const refused = eventOf(bridge, r, 'NativeRegistrationRefused');
+      expect([refused.args.index, refused.args.l2Token, refused.args.mirror, refused.args.reason], `case ${index}`).toEqual([
+        BigInt(index),
+        getAddress(l2Token),
+        getAddress(mirror),
+        reason,
+      ]);
+      const failed = eventOf(bridge, r, 'DepositFailed');
+      expect([failed.args.index, failed.args.to, failed.args.l1Token, failed.args.amount]).toEqual([BigInt(index), getAddress(l2Token), getAddress(mirror), 0n]);
+      expect(await bridge.failedRegistrations(mirror)).toBe(keccak256(abi.encode(['uint64', 'address', 'bytes'], [index, l2Token, tokenMeta])));
+      expect(await bridge.nativeOf(mirror)).toBe(ZERO_ADDRESS);
+      index++;
+    }
+    expect(await bridge.mirrorOf(t)).toBe(ZERO_ADDRESS);
+    expect(await bridge.nextDepositIndex()).toBe(BigInt(index));
+    // The token registers with the right metadata; a second registration of it is refused.
+    await mined(registration(index, t, freshAddress(), ok));
+    const again = await mined(registration(index + 1, t, freshAddress(), ok));
+    expect(eventOf(bridge, again, 'NativeRegistrationRefused').args.reason).toBe(Check.AlreadyRegistered);
+  });
+
+  it('a refused registration can be retried once the token exists, with exactly its data', async () => {
+    const nonce = await provider.getTransactionCount(user.address);
+    const future = getCreateAddress({ from: user.address, nonce });
+    const mirror = freshAddress();
+    const tokenMeta = meta('Dac Token', 'DAC', 18);
+    const r = await mined(registration(0, future, mirror, tokenMeta));
+    expect(eventOf(bridge, r, 'NativeRegistrationRefused').args.reason).toBe(Check.NotAContract);
+    await expectRevert(as(bridge, other).retryNativeRegistration(0, mirror, future, tokenMeta), 'RegistrationRefused', [mirror, future, Check.NotAContract]);
+
+    const token = await deployContract(user, 'DacToken', [1n, 'Dac Token', 'DAC', SUPPLY]);
+    expect(token.target).toBe(future);
+    await expectRevert(as(bridge, other).retryNativeRegistration(1, mirror, future, tokenMeta), 'NoFailedRegistration', [mirror]);
+    await expectRevert(as(bridge, other).retryNativeRegistration(0, mirror, future, meta('Dac Token', 'DAC', 6)), 'NoFailedRegistration', [mirror]);
+    await expectRevert(as(bridge, other).retryNativeRegistration(0, freshAddress(), future, tokenMeta), 'NoFailedRegistration');
+    const rr = await mined(as(bridge, other).retryNativeRegistration(0, mirror, future, tokenMeta));
+    recordGas('L2Bridge.retryNativeRegistration', rr);
+    const ev = eventOf(bridge, rr, 'NativeTokenRegistered');
+    expect([ev.args.index, ev.args.l2Token, ev.args.mirror]).toEqual([0n, future, mirror]);
+    expect(await bridge.mirrorOf(future)).toBe(mirror);
+    expect(await bridge.failedRegistrations(mirror)).toBe(ZERO_HASH);
+    await expectRevert(as(bridge, other).retryNativeRegistration(0, mirror, future, tokenMeta), 'NoFailedRegistration', [mirror]);
+  });
+
+  it('withdrawERC20 escrows a registered native token (approval needed) and withdraws its mirror', async () => {
+    const { token, mirror } = await registered();
+    const t = token.target as string;
+    await expectRevert(as(bridge, user).withdrawERC20(t, other.address, 5n), 'ERC20InsufficientAllowance', [L2_BRIDGE, 0n, 5n]);
+    await mined(as(token, user).approve(L2_BRIDGE, parseEther('300')));
+    const to = freshAddress();
+    const r = await mined(as(bridge, user).withdrawERC20(t, to, parseEther('300')));
+    recordGas('L2Bridge.withdrawERC20 (escrows a native DacToken)', r);
+    const ev = eventOf(passer, r, 'WithdrawalInitiated');
+    const w = { nonce: 0n, sender: user.address, to, l1Token: mirror, amount: parseEther('300') };
+    expect([ev.args.nonce, ev.args.sender, ev.args.to, ev.args.l1Token, ev.args.amount, ev.args.withdrawalHash]).toEqual([...Object.values(w), withdrawalHash(w)]);
+    const req = eventOf(bridge, r, 'WithdrawalRequested');
+    expect([req.args.l2Token, req.args.l1Token, req.args.amount]).toEqual([t, mirror, parseEther('300')]);
+    expect(await token.balanceOf(L2_BRIDGE)).toBe(parseEther('300'));
+    expect(await token.balanceOf(user.address)).toBe(parseEther('700'));
+    expect(await token.totalSupply()).toBe(parseEther('1000')); // escrowed, not burned
+    expect(await bridge.escrowedOf(t)).toBe(parseEther('300'));
+
+    await expectRevert(as(bridge, user).withdrawERC20(t, to, 0), 'ZeroAmount', []);
+    await expectRevert(as(bridge, user).withdrawERC20(t, ZERO_ADDRESS, 1), 'ZeroAddress', ['to']);
+    await mined(as(token, user).approve(L2_BRIDGE, parseEther('701')));
+    await expectRevert(as(bridge, user).withdrawERC20(t, to, parseEther('701')), 'ERC20InsufficientBalance', [user.address, parseEther('700'), parseEther('701')]);
+    // An unregistered token is still refused, and so is the mirror's address.
+    const unregistered = await dacToken('Other', 'OTH');
+    await expectRevert(as(bridge, user).withdrawERC20(unregistered.target, to, 1), 'UnknownToken', [unregistered.target]);
+    await expectRevert(as(bridge, user).withdrawERC20(mirror, to, 1), 'UnknownToken', [mirror]);
+  });
+
+  it('counts what arrived for a fee-on-transfer native token', async () => {
+    const fee = await deployContract(user, 'FeeOnTransferToken', [100, 1_000_000n]);
+    const mirror = freshAddress();
+    await mined(registration(0, fee.target as string, mirror, meta('Fee Token', 'FEE', 6)));
+    const r = await escrow(fee, mirror, 10_000n);
+    expect(eventOf(passer, r, 'WithdrawalInitiated').args.amount).toBe(9_900n);
+    expect(await bridge.escrowedOf(fee.target)).toBe(9_900n);
+    expect(await fee.balanceOf(L2_BRIDGE)).toBe(9_900n);
+  });
+
+  it('a deposit of the mirror releases escrowed tokens and never mints', async () => {
+    const { token, mirror } = await registered();
+    const t = token.target as string;
+    await escrow(token, mirror, parseEther('500'));
+    const to = freshAddress();
+    const r = await mined(deposit({ index: 1, to, l1Token: mirror, amount: parseEther('120'), tokenMeta: meta('Dac Token', 'DAC', 18) }));
+    recordGas('L2Bridge.finalizeDeposit (releases a native DacToken)', r);
+    const fin = eventOf(bridge, r, 'DepositFinalized');
+    expect([fin.args.index, fin.args.to, fin.args.l1Token, fin.args.l2Token, fin.args.amount]).toEqual([1n, to, mirror, t, parseEther('120')]);
+    expect(eventsOf(bridge, r, 'TokenCreated')).toHaveLength(0);
+    expect(await token.balanceOf(to)).toBe(parseEther('120'));
+    expect(await token.balanceOf(L2_BRIDGE)).toBe(parseEther('380'));
+    expect(await bridge.escrowedOf(t)).toBe(parseEther('380'));
+    expect(await token.totalSupply()).toBe(parseEther('1000'));
+    expect(await bridge.l2TokenFor(mirror)).toBe(ZERO_ADDRESS);
+
+    // More than is escrowed (impossible through the L1 Bridge) fails and moves nothing.
+    const rf = await mined(deposit({ index: 2, to, l1Token: mirror, amount: parseEther('381'), tokenMeta: '0x' }));
+    expect(eventOf(bridge, rf, 'DepositFailed').args.amount).toBe(parseEther('381'));
+    expect(await bridge.failedNativeDeposits(to, t)).toBe(0n);
+    expect(await bridge.escrowedOf(t)).toBe(parseEther('380'));
+    expect(await bridge.nextDepositIndex()).toBe(3n);
+  });
+
+  it('credits a release the token refuses, claimable later; a token cannot make the deposit revert', async () => {
+    const { token, mirror } = await registered();
+    const t = token.target as string;
+    await escrow(token, mirror, parseEther('100'));
+    const code = await provider.getCode(t);
+    const to = await deployContract(user, 'EthReceiver');
+    const recipient = to.target as string;
+
+    for (const [i, broken] of [BURN_GAS, RETURN_FALSE, '0xfe'].entries()) {
+      await provider.send('anvil_setCode', [t, broken]);
+      const r = await mined(deposit({ index: i + 1, to: recipient, l1Token: mirror, amount: parseEther('10'), tokenMeta: '0x' }));
+      if (broken === BURN_GAS) {
+        recordGas('L2Bridge.finalizeDeposit (release to a gas-burning token, credited)', r);
+        expect(r.gasUsed).toBeLessThan(400_000n);
+      }
+      const ev = eventOf(bridge, r, 'DepositFailed');
+      expect([ev.args.index, ev.args.to, ev.args.l1Token, ev.args.amount]).toEqual([BigInt(i + 1), recipient, mirror, parseEther('10')]);
+    }
+    await provider.send('anvil_setCode', [t, code]);
+    expect(await bridge.failedNativeDeposits(recipient, t)).toBe(parseEther('30'));
+    expect(await bridge.escrowedOf(t)).toBe(parseEther('70'));
+    expect(await token.balanceOf(L2_BRIDGE)).toBe(parseEther('100'));
+
+    const claimTo = freshAddress();
+    const claim = bridge.interface.encodeFunctionData('claimFailedNativeDeposits', [t, claimTo]);
+    const rc = await mined(to.exec(L2_BRIDGE, claim));
+    recordGas('L2Bridge.claimFailedNativeDeposits', rc);
+    const ce = eventOf(bridge, rc, 'FailedNativeDepositClaimed');
+    expect([ce.args.account, ce.args.l2Token, ce.args.recipient, ce.args.amount]).toEqual([recipient, t, claimTo, parseEther('30')]);
+    expect(await token.balanceOf(claimTo)).toBe(parseEther('30'));
+    expect(await token.balanceOf(L2_BRIDGE)).toBe(parseEther('70'));
+    expect(await bridge.failedNativeDeposits(recipient, t)).toBe(0n);
+    await expectRevert(to.exec(L2_BRIDGE, claim), 'NothingToClaim', [recipient]);
+    await expectRevert(as(bridge, user).claimFailedNativeDeposits(t, ZERO_ADDRESS), 'NothingToClaim', [user.address]);
+  });
+
+  it('refuses a claim to the zero address', async () => {
+    const { token, mirror } = await registered();
+    await escrow(token, mirror, 10n);
+    const t = token.target as string;
+    const code = await provider.getCode(t);
+    await provider.send('anvil_setCode', [t, RETURN_FALSE]);
+    await mined(deposit({ index: 1, to: user.address, l1Token: mirror, amount: 4n, tokenMeta: '0x' }));
+    await provider.send('anvil_setCode', [t, code]);
+    await expectRevert(as(bridge, user).claimFailedNativeDeposits(t, ZERO_ADDRESS), 'ZeroAddress', ['recipient']);
+    await mined(as(bridge, user).claimFailedNativeDeposits(t, user.address));
+    expect(await token.balanceOf(user.address)).toBe(parseEther('1000') - 10n + 4n);
+  });
+
+  it('a native token that re-enters withdrawERC20 from its transferFrom is refused: nothing is escrowed twice', async () => {
+    const token = await deployContract(user, 'ReentrantToken', [L2_BRIDGE, parseEther('1000')]);
+    const t = token.target as string;
+    const mirror = freshAddress();
+    await mined(registration(0, t, mirror, meta('Reentrant Token', 'REE', 18)));
+    expect(await bridge.mirrorOf(t)).toBe(mirror);
+    await mined(as(token, user).approve(L2_BRIDGE, parseEther('10')));
+    await mined(as(token, user).arm(true));
+    await expectRevert(as(bridge, user).withdrawERC20(t, user.address, parseEther('10')), 'ReentrancyGuardReentrantCall', []);
+    expect(await bridge.escrowedOf(t)).toBe(0n);
+    expect(await token.balanceOf(L2_BRIDGE)).toBe(0n);
+    expect(await passer.messageNonce()).toBe(0n);
+    // Disarmed, the same withdrawal escrows exactly once.
+    await mined(as(token, user).arm(false));
+    await mined(as(bridge, user).withdrawERC20(t, user.address, parseEther('10')));
+    expect(await bridge.escrowedOf(t)).toBe(parseEther('10'));
+    expect(await token.balanceOf(L2_BRIDGE)).toBe(parseEther('10'));
+  });
+
+  it('keeps the genesis storage empty: the reentrancy guard works from a zero slot', async () => {
+    const { token, mirror } = await registered();
+    await escrow(token, mirror, 1n);
+    await escrow(token, mirror, 2n);
+    expect(await bridge.escrowedOf(token.target)).toBe(3n);
   });
 });

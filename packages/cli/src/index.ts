@@ -22,3 +22,11 @@ export { dev, type DevCommandOptions } from './commands/dev.js';
 export { start, type StartCommandOptions } from './commands/start.js';
 export { configCheck, type ConfigCheckOptions } from './commands/config-check.js';
 export type { CommandContext } from './commands/context.js';
+export {
+  BUILTIN_COMMANDS,
+  wantsPluginCommands,
+  takeConfigOption,
+  pluginsForCommands,
+  registerPluginCommands,
+  pluginCommandContext,
+} from './plugin-commands.js';

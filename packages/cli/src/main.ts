@@ -11,6 +11,8 @@ import { DEFAULT_CONFIG_FILE } from './config/load-config.js';
 import { EXIT, exitCodeOf, formatError } from './errors.js';
 import { eprintln, processIo, type Io } from './io.js';
 import { LOG_LEVELS } from './logging.js';
+import { pluginCommandContext, pluginsForCommands, registerPluginCommands, takeConfigOption, wantsPluginCommands } from './plugin-commands.js';
+import type { AnyPlugin } from '@metis/core';
 
 /** The command implementations the program dispatches to; tests replace them to check option parsing. */
 export interface Handlers extends BridgeHandlers {
@@ -26,6 +28,12 @@ export interface ProgramOptions {
   handlers?: Partial<Handlers>;
   /** Receives the exit code a command returned. */
   onResult?: (code: number) => void;
+  /**
+   * `run` only: the plugins whose commands (`PluginDefinition.commands`) are offered. Default: those of
+   * `--config <file>`, else of `./metis.config.ts` when present, else the zero-config devnet's; loaded only
+   * when the command asked for is not built in, or for help.
+   */
+  plugins?: readonly AnyPlugin[];
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -160,7 +168,15 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
   let code: number = EXIT.OK;
   try {
     const program = buildProgram({ ...options, io, onResult: (c) => (code = c) });
-    await program.parseAsync([...args], { from: 'user' });
+    let argv = [...args];
+    if (wantsPluginCommands(argv)) {
+      const taken = takeConfigOption(argv);
+      argv = taken.args;
+      const cwd = options.cwd ?? process.cwd();
+      const plugins = options.plugins ?? (await pluginsForHelpOrCommand(argv, taken.config, cwd, io));
+      await registerPluginCommands(program, plugins, pluginCommandContext(io, cwd, (c) => (code = c)));
+    }
+    await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -169,6 +185,18 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
     }
     eprintln(io, ...formatError(e, { withStack: options.debug ?? process.env.METIS_DEBUG === '1' }));
     return exitCodeOf(e);
+  }
+}
+
+/** The plugins offering commands; for the program's help alone, a config that fails to load leaves them out (with a warning). */
+async function pluginsForHelpOrCommand(argv: readonly string[], config: string | undefined, cwd: string, io: Io): Promise<readonly AnyPlugin[]> {
+  const named = argv.filter((a) => !a.startsWith('-')).filter((a) => a !== 'help');
+  try {
+    return await pluginsForCommands(config, cwd);
+  } catch (e) {
+    if (named.length > 0) throw e;
+    eprintln(io, `warning: plugin commands not listed: ${formatError(e).join(' ')}`);
+    return [];
   }
 }
 

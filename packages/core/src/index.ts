@@ -27,6 +27,7 @@ export type {
   PluginInput,
   ConfigIssue,
 } from './plugins/types.js';
+export type { CommandLike, PluginCommands, PluginCommandContext, ArgParser, HelpTextPosition } from './plugins/commands.js';
 export {
   defineConfig,
   nodeConfigSchema,

@@ -20,8 +20,13 @@ export interface DepositResult {
   readonly l1Token: string;
   /** Base units queued: for a token, what the Bridge actually received (fee-on-transfer tokens). */
   readonly amount: bigint;
-  /** The approval sent first, when the Bridge's allowance was too low (ERC-20 only). */
+  /** The approval sent first, when the Bridge's allowance was too low (ERC-20 only; never for a mirror). */
   readonly approveTxHash?: string;
+  /**
+   * When `l1Token` is the L1 mirror of a native token of this chain: that L2 token. The mirror was burned (no
+   * approval needed) and the L2Bridge releases the escrowed native token.
+   */
+  readonly nativeL2Token?: string;
 }
 
 export interface DepositETHInput {
@@ -38,18 +43,23 @@ export interface DepositETHInput {
 }
 
 export interface DepositERC20Input extends DepositETHInput {
-  /** The L1 ERC-20 to deposit; its L2 token is created on its first deposit (see `l2TokenFor`). */
+  /**
+   * The L1 ERC-20 to deposit; its L2 token is created on its first deposit (see `l2TokenFor`). The L1 mirror
+   * of an L2-native token of `chainId` (`mirrorOf`) gives back the native token on L2.
+   */
   readonly l1Token: string;
   /** Base units of the token (`parseAmount('100', decimals)`). */
   readonly amount: bigint;
 }
 
-function providerOf(signer: Signer, what: string): Provider {
+/** @internal The provider of `signer`. */
+export function providerOf(signer: Signer, what: string): Provider {
   if (!signer.provider) throw invalidArgument(`${what} must be connected to a provider (new Wallet(key, provider))`);
   return signer.provider;
 }
 
-async function checkBridge(provider: Provider, bridge: string): Promise<void> {
+/** @internal Throws L1_CONTRACTS_MISSING unless `bridge` holds code. */
+export async function checkBridge(provider: Provider, bridge: string): Promise<void> {
   if ((await provider.getCode(bridge)) === '0x') {
     throw new MetisError('L1_CONTRACTS_MISSING', { address: bridge, reason: 'no Bridge contract code there: is this the L1 of that deployment?' });
   }
@@ -96,7 +106,8 @@ export async function depositETH(input: DepositETHInput): Promise<DepositResult>
 
 /**
  * Deposits `amount` of ERC-20 `l1Token` into L2 chain `chainId`: approves the Bridge for `amount` first when
- * its allowance is lower, then `Bridge.depositERC20(chainId, l1Token, to, amount)`.
+ * its allowance is lower, then `Bridge.depositERC20(chainId, l1Token, to, amount)`. For the L1 mirror of an
+ * L2-native token of `chainId` no approval is sent: the Bridge burns it, and the L2 releases the native token.
  * @returns the L1 transaction, the deposit's queue index and the amount the Bridge received
  * @throws SdkError INVALID_ARGUMENT, NOT_FOUND (no contract at `l1Token`), INSUFFICIENT_FUNDS (the signer
  *         holds less than `amount`); MetisError L1_CONTRACTS_MISSING, L1_TX_FAILED (approval or deposit)
@@ -116,7 +127,8 @@ export async function depositERC20(input: DepositERC20Input): Promise<DepositRes
   const balance = (await token.getFunction('balanceOf')(from)) as bigint;
   if (balance < amount) throw new SdkError('INSUFFICIENT_FUNDS', `${from} holds ${balance} base units of ${l1Token}, the deposit needs ${amount}`);
   let approveTxHash: string | undefined;
-  const allowance = (await token.getFunction('allowance')(from, bridge)) as bigint;
+  const nativeL2Token = await nativeOfMirror(provider, bridge, l1Token, chainId);
+  const allowance = nativeL2Token ? amount : ((await token.getFunction('allowance')(from, bridge)) as bigint);
   if (allowance < amount) {
     const approved = await sendTx({
       layer: 'L1',
@@ -136,24 +148,50 @@ export async function depositERC20(input: DepositERC20Input): Promise<DepositRes
     to: bridge,
     data: bridgeInterface().encodeFunctionData('depositERC20', [chainId, l1Token, to, amount]),
   });
-  return { l1TxHash: receipt.hash, l1Block: receipt.blockNumber, ...queuedDeposit(receipt, bridge), ...(approveTxHash ? { approveTxHash } : {}) };
+  return {
+    l1TxHash: receipt.hash,
+    l1Block: receipt.blockNumber,
+    ...queuedDeposit(receipt, bridge),
+    ...(approveTxHash ? { approveTxHash } : {}),
+    ...(nativeL2Token ? { nativeL2Token } : {}),
+  };
 }
+
+/** The native L2 token `l1Token` mirrors when it is a mirror of chain `chainId` (`Bridge.mirrorInfo`). */
+async function nativeOfMirror(provider: Provider, bridge: string, l1Token: string, chainId: bigint): Promise<string | undefined> {
+  const [mirrorChain, l2Token] = (await new Contract(bridge, bridgeInterface(), provider).getFunction('mirrorInfo')(l1Token)) as [bigint, string];
+  return mirrorChain === chainId && l2Token !== ZeroAddress ? l2Token : undefined;
+}
+
+/**
+ * What a deposit moved: `eth`; `erc20`, an L1 token (minted as its bridged L2 token); `native`, the L1 mirror of
+ * an L2-native token (the escrowed native token released); `registration`, the registration of an L2-native
+ * token (`registerL2Token`: amount 0, `to` is the native token, `l1Token` its mirror).
+ */
+export type DepositKind = 'eth' | 'erc20' | 'native' | 'registration';
 
 /** A deposit as the L2 applied it. */
 export interface AppliedDeposit {
   readonly index: bigint;
   /**
-   * `credited`: the recipient got the ETH or tokens. `failed`: the L2Bridge consumed the deposit without
-   * crediting it (ETH the recipient refused is claimable with `L2Bridge.claimFailedDeposits`; a token that
-   * could not be created stays locked on L1). `unknown`: applied, but its event was not found.
+   * `credited`: the recipient got the ETH or tokens (a registration: the native token is bridgeable now).
+   * `failed`: the L2Bridge consumed the deposit without crediting it (ETH the recipient refused is claimable
+   * with `L2Bridge.claimFailedDeposits`, a native token it could not release with
+   * `L2Bridge.claimFailedNativeDeposits`; a token that could not be created stays locked on L1; a refused
+   * registration can be retried with `L2Bridge.retryNativeRegistration`). `unknown`: applied, but its event
+   * was not found.
    */
   readonly status: 'credited' | 'failed' | 'unknown';
+  /** What the deposit moved (absent when `unknown`). */
+  readonly kind?: DepositKind;
+  /** The deposit's L1 token: zero for ETH, the mirror for `native` and `registration`. */
+  readonly l1Token?: string;
   /** The L2 block that applied it. */
   readonly l2Block?: number;
   /** The hash standing for the deposit in that block's logs: keccak256(abi.encode(chainId, index)). */
   readonly l2TxHash?: string;
   readonly to?: string;
-  /** The L2 token minted (ERC-20 deposits that were credited). */
+  /** The L2 token minted or released (ERC-20 and native deposits that were credited; the registered token). */
   readonly l2Token?: string;
   readonly amount?: bigint;
 }
@@ -173,7 +211,7 @@ export interface WaitForDepositInput {
 
 /**
  * Waits until the L2 has applied deposit `index` (`L2Bridge.nextDepositIndex() > index`), then reads how:
- * its DepositFinalized or DepositFailed event.
+ * its DepositFinalized or DepositFailed event (also for native tokens and their registration, see `kind`).
  * @throws SdkError TIMEOUT after `timeoutMs`, INVALID_ARGUMENT; an AbortError when `signal` aborts
  */
 export async function waitForDeposit(input: WaitForDepositInput): Promise<AppliedDeposit> {
@@ -203,13 +241,27 @@ async function appliedDeposit(provider: Provider, index: bigint, head: number, m
   const parsed = iface.parseLog(log)!;
   const credited = parsed.name === 'DepositFinalized';
   const l2Token = credited ? (parsed.args.getValue('l2Token') as string) : ZeroAddress;
+  const l1Token = parsed.args.getValue('l1Token') as string;
+  const amount = parsed.args.getValue('amount') as bigint;
+  let kind: DepositKind = 'erc20';
+  if (l1Token === ZeroAddress) kind = 'eth';
+  else if (amount === 0n) kind = 'registration';
+  else {
+    // A mirror is registered before any deposit of it (its supply comes from withdrawals of escrowed tokens),
+    // and a registration is never undone: the latest state answers for any earlier block.
+    const l2Bridge = new Contract(L2_BRIDGE_ADDRESS, iface, provider);
+    const native = (await l2Bridge.getFunction('nativeOf')(l1Token)) as string;
+    if (native !== ZeroAddress) kind = 'native';
+  }
   return {
     index,
     status: credited ? 'credited' : 'failed',
+    kind,
+    l1Token,
     l2Block: log.blockNumber,
     l2TxHash: log.transactionHash,
     to: parsed.args.getValue('to') as string,
-    amount: parsed.args.getValue('amount') as bigint,
+    amount,
     ...(l2Token !== ZeroAddress ? { l2Token } : {}),
   };
 }

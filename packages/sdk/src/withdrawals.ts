@@ -1,4 +1,4 @@
-import { Contract, zeroPadValue, type Provider, type Signer, type TransactionReceipt } from 'ethers';
+import { Contract, ZeroAddress, zeroPadValue, type Provider, type Signer, type TransactionReceipt } from 'ethers';
 import type { Hex } from '@metis/core';
 import { collectWithdrawals, withdrawalHash, WITHDRAWAL_INITIATED_TOPIC, type Withdrawal } from '@metis/l1';
 import { erc20Interface, l2BridgeInterface, L2_BRIDGE_ADDRESS, MESSAGE_PASSER_ADDRESS } from './contracts.js';
@@ -30,14 +30,20 @@ export interface WithdrawETHInput {
 }
 
 export interface WithdrawERC20Input extends WithdrawETHInput {
-  /** The bridged L2 token (`l2TokenFor`); `amount` of it is burned. */
+  /**
+   * The bridged L2 token (`l2TokenFor`), whose `amount` is burned, or a registered L2-native token
+   * (`mirrorTokenFor`), whose `amount` is escrowed in the L2Bridge (the withdrawal pays its L1 mirror).
+   */
   readonly l2Token: string;
   /** Base units of the token. */
   readonly amount: bigint;
 }
 
 /** The withdrawal started by an L2 transaction. */
-export type WithdrawResult = L2Withdrawal;
+export type WithdrawResult = L2Withdrawal & {
+  /** The approval of the L2Bridge sent first (native tokens only, when the allowance was too low). */
+  readonly approveTxHash?: string;
+};
 
 /** The withdrawals an L2 receipt started, in log order. */
 export function withdrawalsOfReceipt(receipt: Pick<TransactionReceipt, 'logs' | 'blockNumber' | 'hash'>): L2Withdrawal[] {
@@ -76,8 +82,11 @@ export async function withdrawETH(input: WithdrawETHInput): Promise<WithdrawResu
 
 /**
  * Withdraws `amount` of bridged token `l2Token` to `to` on L1: `L2Bridge.withdrawERC20(l2Token, to, amount)`
- * burns it from the signer (no approval needed); the L1 token is paid on finalization.
- * @throws SdkError INVALID_ARGUMENT, NOT_FOUND (not a token of the Metis bridge), INSUFFICIENT_FUNDS, TX_FAILED
+ * burns it from the signer (no approval needed); the L1 token is paid on finalization. For a registered
+ * L2-native token, the L2Bridge is approved for `amount` first when its allowance is lower, the tokens are
+ * escrowed, and the withdrawal (of what arrived: fee-on-transfer tokens) mints the L1 mirror on finalization.
+ * @throws SdkError INVALID_ARGUMENT, NOT_FOUND (neither a token of the Metis bridge nor a registered native
+ *         token), INSUFFICIENT_FUNDS, TX_FAILED (the approval or the withdrawal)
  */
 export async function withdrawERC20(input: WithdrawERC20Input): Promise<WithdrawResult> {
   const amount = toAmount(input.amount);
@@ -88,11 +97,30 @@ export async function withdrawERC20(input: WithdrawERC20Input): Promise<Withdraw
   const iface = l2BridgeInterface();
   const bridge = new Contract(L2_BRIDGE_ADDRESS, iface, provider);
   const l1Token = (await bridge.getFunction('l1TokenFor')(l2Token)) as string;
-  if (BigInt(l1Token) === 0n) throw new SdkError('NOT_FOUND', `${l2Token} is not a token of the Metis bridge on this L2 (L2Bridge.l1TokenFor is zero)`);
-  const balance = (await new Contract(l2Token, erc20Interface(), provider).getFunction('balanceOf')(from)) as bigint;
+  const mirror = l1Token === ZeroAddress ? ((await bridge.getFunction('mirrorOf')(l2Token)) as string) : ZeroAddress;
+  if (l1Token === ZeroAddress && mirror === ZeroAddress) {
+    throw new SdkError('NOT_FOUND', `${l2Token} is neither a token of the Metis bridge on this L2 nor a registered native token (L2Bridge.l1TokenFor and mirrorOf are zero; register it with registerL2Token)`);
+  }
+  const token = new Contract(l2Token, erc20Interface(), provider);
+  const balance = (await token.getFunction('balanceOf')(from)) as bigint;
   if (balance < amount) throw new SdkError('INSUFFICIENT_FUNDS', `${from} holds ${balance} base units of ${l2Token}, the withdrawal needs ${amount}`);
+  let approveTxHash: string | undefined;
+  if (mirror !== ZeroAddress) {
+    const allowance = (await token.getFunction('allowance')(from, L2_BRIDGE_ADDRESS)) as bigint;
+    if (allowance < amount) {
+      const approved = await sendTx({
+        layer: 'L2',
+        action: 'ERC20.approve',
+        iface: erc20Interface(),
+        signer: input.l2Signer,
+        to: l2Token,
+        data: erc20Interface().encodeFunctionData('approve', [L2_BRIDGE_ADDRESS, amount]),
+      });
+      approveTxHash = approved.hash;
+    }
+  }
   const receipt = await sendTx({ layer: 'L2', action: 'L2Bridge.withdrawERC20', iface, signer: input.l2Signer, to: L2_BRIDGE_ADDRESS, data: iface.encodeFunctionData('withdrawERC20', [l2Token, to, amount]) });
-  return only(receipt);
+  return { ...only(receipt), ...(approveTxHash ? { approveTxHash } : {}) };
 }
 
 export interface ListWithdrawalsInput {

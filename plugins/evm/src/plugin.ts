@@ -1,16 +1,16 @@
 import { BLOCK_IMPORTER, CHAIN_HEAD, GENESIS_ACCOUNTS, RPC_NAMESPACES, STAGES_RUNNER, definePlugin, type Hex } from '@metis/core';
-import { EVM_STATE } from './capabilities.js';
+import { EVM_CALL, EVM_STATE } from './capabilities.js';
 import { evmOptionsSchema } from './options.js';
 
 /**
  * The EVM execution plugin: the execute-stage provider on @ethereumjs/vm with persistent Merkle state,
  * L1 deposits credited as system calls to the L2 bridge, the block store and its indexes, the
- * committed-head view for the mempool, block import for replicas, and the `eth_` namespace.
+ * committed-head view for the mempool, read-only calls at the head for other plugins (EVM_CALL), block import for replicas, and the `eth_` namespace.
  */
 export const evm = definePlugin({
   id: 'evm',
   stages: ['execute'],
-  provides: [EVM_STATE, CHAIN_HEAD, BLOCK_IMPORTER],
+  provides: [EVM_STATE, EVM_CALL, CHAIN_HEAD, BLOCK_IMPORTER],
   options: evmOptionsSchema,
   async setup(api) {
     const { EvmChain, blockBody, sealed } = await import('./chain.js');
@@ -20,6 +20,7 @@ export const evm = definePlugin({
     const { HeadStateView } = await import('./state/head-view.js');
     const { ethNamespace } = await import('./rpc/namespace.js');
     const { nativeEcrecover } = await import('./crypto/ecrecover.js');
+    const { headCaller } = await import('./rpc/head-call.js');
 
     const options = api.options;
     const alloc = mergeGenesisAlloc(options.genesis.alloc as never, api.container.tryResolve(GENESIS_ACCOUNTS));
@@ -37,6 +38,7 @@ export const evm = definePlugin({
 
     const view = new HeadStateView(chain);
     api.container.value(EVM_STATE, view);
+    api.container.value(EVM_CALL, headCaller(chain, options));
     api.container.value(CHAIN_HEAD, {
       head: () => sealed(chain.head),
       block: async (n) => {

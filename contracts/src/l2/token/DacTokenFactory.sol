@@ -11,7 +11,8 @@ import {IDacTokenFactory} from "./IDacTokenFactory.sol";
 ///         immutables). Launches one DacToken per DAC and mints it, both only when DacProposals calls (a launch
 ///         and a mint are proposal actions, executed after the DAC's vote and delay): no admin, no founder
 ///         shortcut. Vesting allocations go into OpenZeppelin VestingWallets this factory creates.
-///         Bridging a DAC token to L1 is not supported yet (see the report / README of the token plugin).
+///         A DAC token bridges to L1 as an L2-native token of the settlement bridge: registered on L1
+///         (`Bridge.registerL2Token`, which deploys its L1MirrorToken), escrowed by the L2Bridge on withdrawal.
 contract DacTokenFactory is IDacTokenFactory {
     /// @dev ERC20Votes caps the total supply at type(uint208).max.
     uint256 private constant MAX_CAP = type(uint208).max;

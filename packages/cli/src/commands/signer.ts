@@ -1,63 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { Wallet } from 'ethers';
-import { usageError } from '../errors.js';
+/**
+ * Key loading lives in @metis/sdk (`loadWallet`, `hasKey`: packages/sdk/src/keys.ts), so plugin commands use
+ * it too. Loaded when a command signs, not when the program starts: `metis --help` stays fast.
+ */
+import type { KeyOptions, loadWallet as LoadWallet } from '@metis/sdk';
 
-/** Where a command's key comes from (at most one of the two). */
-export interface KeyOptions {
-  /** Name of the environment variable holding the private key (default: the command's, METIS_KEY). */
-  keyEnv?: string;
-  /** An encrypted JSON keystore (geth, ethers, cast), unlocked with METIS_KEYSTORE_PASSWORD. */
-  keystore?: string;
-}
+export type { KeyOptions };
 
-/** The environment variable with a keystore's password. */
+/** The environment variable with a keystore's password (the sdk's KEYSTORE_PASSWORD_ENV). */
 export const KEYSTORE_PASSWORD_ENV = 'METIS_KEYSTORE_PASSWORD';
 
-const PRIVATE_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
-
-/** Whether a key source is configured at all (a command may then use the key's address as a default). */
-export function hasKey(options: KeyOptions, defaultEnv: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return options.keystore !== undefined || Boolean(env[options.keyEnv ?? defaultEnv]?.trim());
-}
-
-/**
- * The wallet a command signs with: from `--keystore <file>` (password in METIS_KEYSTORE_PASSWORD), or from
- * the environment variable `--key-env <NAME>` (default `defaultEnv`). Keys are never read from the command
- * line (they would end up in shell history and process lists) and never printed.
- * @throws CLI_USAGE (exit code 2) when no key is configured, the key is malformed, the keystore cannot be read
- *         or its password is missing or wrong
- */
-export async function loadWallet(options: KeyOptions, defaultEnv: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<Wallet> {
-  if (options.keystore !== undefined && options.keyEnv !== undefined) throw usageError('pass either --keystore or --key-env, not both');
-  if (options.keystore !== undefined) {
-    const file = resolve(cwd, options.keystore);
-    let json: string;
-    try {
-      json = await readFile(file, 'utf8');
-    } catch (e) {
-      throw usageError(`cannot read the keystore ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const password = env[KEYSTORE_PASSWORD_ENV];
-    if (password === undefined) throw usageError(`the keystore ${file} needs its password in the environment variable ${KEYSTORE_PASSWORD_ENV}`);
-    try {
-      const wallet = await Wallet.fromEncryptedJson(json, password);
-      return new Wallet(wallet.privateKey);
-    } catch (e) {
-      const reason = /password/i.test((e as Error).message) ? `wrong password (${KEYSTORE_PASSWORD_ENV})` : 'not a JSON keystore';
-      throw usageError(`cannot unlock the keystore ${file}: ${reason}`);
-    }
-  }
-  const name = options.keyEnv ?? defaultEnv;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw usageError(`--key-env must name an environment variable, got "${name}"`);
-  const value = env[name]?.trim();
-  if (!value) {
-    throw usageError(`no key: set the environment variable ${name} to a private key (0x and 64 hex digits), or pass --key-env <NAME> or --keystore <file>`);
-  }
-  if (!PRIVATE_KEY.test(value)) throw usageError(`the environment variable ${name} does not hold a private key (0x and 64 hex digits)`);
-  try {
-    return new Wallet(value.startsWith('0x') ? value : `0x${value}`);
-  } catch {
-    throw usageError(`the environment variable ${name} does not hold a valid private key`);
-  }
+export async function loadWallet(...args: Parameters<typeof LoadWallet>): ReturnType<typeof LoadWallet> {
+  const sdk = await import('@metis/sdk');
+  return sdk.loadWallet(...args);
 }

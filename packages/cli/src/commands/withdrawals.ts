@@ -4,7 +4,7 @@ import { println } from '../io.js';
 import { Connections, ZERO_ADDRESS, bridgeCommand, chooseChainId, describeAmount, loadSdk, openDeployment, printJson } from './bridge-common.js';
 import type { CommandContext } from './context.js';
 import { USER_KEY_ENV } from './deposit.js';
-import { hasKey, loadWallet, type KeyOptions } from './signer.js';
+import { loadWallet, type KeyOptions } from './signer.js';
 
 export interface WithdrawalsCommandOptions extends KeyOptions {
   /** L2 JSON-RPC URL. */
@@ -36,7 +36,7 @@ export async function withdrawals(options: WithdrawalsCommandOptions, ctx: Comma
     const cwd = ctx.cwd ?? process.cwd();
     const sdk = await loadSdk();
     const contracts = await openDeployment(options.contracts, cwd);
-    const wallet = options.finalize || (options.address === undefined && hasKey(options, USER_KEY_ENV)) ? await loadWallet(options, USER_KEY_ENV, process.env, cwd) : undefined;
+    const wallet = options.finalize || (options.address === undefined && sdk.hasKey(options, USER_KEY_ENV)) ? await loadWallet(options, USER_KEY_ENV, process.env, cwd) : undefined;
     if (options.address === undefined && !wallet) throw usageError(`--address is required (or a key in ${USER_KEY_ENV}, --key-env or --keystore: its address is used)`);
     const address = options.address === undefined ? wallet!.address : sdk.toAddress(options.address, '--address');
     const connections = new Connections();

@@ -11,6 +11,8 @@ import { rpc } from '@metis/rpc';
 import { sequencer } from '@metis/sequencer';
 import { localSettlement } from '@metis/settlement-local';
 import { rangers } from '@metis/rangers';
+import { dac } from '@metis/dac';
+import { token } from '@metis/token';
 import { DEV_DEFAULTS, type DevConfigOptions } from './defaults.js';
 
 /** Least ranger stake on a devnet (1 ETH); the unbonding delay is the challenge window plus a minute. */
@@ -19,7 +21,8 @@ const DEV_MIN_RANGER_STAKE = 10n ** 18n;
 export type { DevConfigOptions } from './defaults.js';
 
 /**
- * A complete devnet config: EVM with a funded genesis, mempool, sequencer, JSON-RPC, and settlement on an
+ * A complete devnet config: EVM with a funded genesis, mempool, sequencer, JSON-RPC, the DACs and their tokens
+ * (the dac and token plugins: predeploys, metis_dac* views, `metis dac` / `metis token`), and settlement on an
  * L1 (batch data on an embedded IPFS node, or in L1 calldata with `da: 'calldata'`; the chain registers
  * itself and bonds its proposer) or, without one, local settlement.
  * A replica (`role: 'replica'`) has the same plugins and genesis, and an L1 without key or registration.
@@ -69,6 +72,9 @@ export function devConfig(options: DevConfigOptions = {}): NodeConfigInput {
           ]
         : [localSettlement(options.finalityDelay === undefined ? {} : { finalityDelay: options.finalityDelay })]),
       rpc({ host: options.host ?? DEV_DEFAULTS.host, port: options.port ?? DEV_DEFAULTS.port }),
+      // Decentralized autonomous companies and their tokens (predeploys in the genesis: replicas get them too).
+      dac(),
+      token(),
       ...((options.plugins ?? []) as never[]),
     ],
   });

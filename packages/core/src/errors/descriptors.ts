@@ -1,7 +1,8 @@
 /**
  * Every error Metis raises comes from one numbered descriptor. Tests assert `code`, never message text.
  * Ranges: 1xx core/plugins, 2xx config, 3xx stages, 4xx transactions (ingest), 5xx RPC, 6xx storage/chain, 7xx CLI,
- * 8xx settlement (L1, data availability, derivation), 9xx rangers (attestations, their gossip).
+ * 8xx settlement (L1, data availability, derivation), 9xx rangers (attestations, their gossip), 10xx DACs (the dac and
+ * token plugins' views and commands).
  * `rpcCode` is the JSON-RPC error code used when the error reaches a client.
  */
 export interface ErrorDescriptor {
@@ -100,6 +101,13 @@ export const ERRORS = d({
   ATTESTATION_SIGNATURE_INVALID: { code: 902, message: 'Invalid attestation signature: {reason}' },
   RANGER_ATTESTATION_REJECTED: { code: 903, message: 'Attestation of batch {batchIndex} not published: {reason}' },
   RANGER_GOSSIP_FAILED: { code: 904, message: 'Ranger gossip could not {action}: {reason}' },
+  // DACs: the dac and token plugins (metis_dac* views, metis dac / metis token commands)
+  DAC_INVALID_PARAMS: { code: 1001, rpcCode: -32602, message: 'invalid params: {reason}' },
+  DAC_NOT_FOUND: { code: 1002, rpcCode: -32001, message: 'DAC not found: {dac}' },
+  DAC_COMMITMENT_NOT_FOUND: { code: 1003, rpcCode: -32001, message: 'DAC commitment not found: {id}' },
+  DAC_PROPOSAL_NOT_FOUND: { code: 1004, rpcCode: -32001, message: 'DAC proposal not found: {id}' },
+  DAC_PREDEPLOY_MISSING: { code: 1005, rpcCode: -32000, message: 'the {contract} predeploy is not in this chain at {address} (its genesis was made without the {plugin} plugin)' },
+  DAC_READ_FAILED: { code: 1006, rpcCode: -32000, message: 'reading {what} failed: {reason}' },
 });
 
 export type ErrorName = keyof typeof ERRORS;

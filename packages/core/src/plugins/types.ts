@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { NodeEvents, EventBus } from '../events.js';
 import type { ResolvedNodeConfig } from '../config/schema.js';
 import type { GenesisAccounts } from '../types/chain.js';
+import type { PluginCommands } from './commands.js';
 
 export type OptionsSchema = z.ZodType;
 
@@ -56,6 +57,12 @@ export interface PluginDefinition<S extends OptionsSchema | undefined = OptionsS
    * plugins placing the same address is an error (GENESIS_CONFLICT).
    */
   readonly genesis?: (options: PluginOptions<S>, config: ResolvedNodeConfig) => GenesisAccounts;
+  /**
+   * Commands this plugin adds to the `metis` binary (`metis <name> ...`), loaded only when the CLI is asked
+   * for a command that is not built in (or for help). Keep it lazy: `commands: async () => (await
+   * import('./cli/index.js')).commands`. See `CommandLike` (commands.ts): the core does not depend on commander.
+   */
+  readonly commands?: () => Promise<PluginCommands>;
   /**
    * Sets the plugin up. Keep heavy imports inside (`await import('./node.js')`) so listing the plugin in a
    * config stays cheap until a node is built.

@@ -12,13 +12,23 @@ export async function estimateGas(vm: VM, env: ReturnType<typeof createBlock>, r
   const { intrinsic, floor } = intrinsicGas(req.data, req.to === undefined);
   const base = intrinsic > floor ? intrinsic : floor;
   if (cap < base) throw new MetisError('RPC_EXECUTION_FAILED', { reason: `gas required exceeds allowance (${cap})` });
+  // Each run starts from the same state: a successful run commits its writes to the journal, and a call that is
+  // not idempotent (a name taken, a member joined) would then fail every later run of the search.
+  const isolated = async (exec: bigint) => {
+    await vm.evm.journal.checkpoint();
+    try {
+      return await runCall(vm, env, req, exec);
+    } finally {
+      await vm.evm.journal.revert();
+    }
+  };
   const succeeds = async (limit: bigint): Promise<boolean> => {
     const exec = limit - intrinsic;
     if (exec < 0n || limit < floor) return false;
-    const result = await runCall(vm, env, req, exec);
+    const result = await isolated(exec);
     return !result.execResult.exceptionError;
   };
-  const first = await runCall(vm, env, req, cap - intrinsic);
+  const first = await isolated(cap - intrinsic);
   assertSuccess(first);
   if (first.execResult.executionGasUsed === 0n) return base;
   const used = intrinsic + first.execResult.executionGasUsed;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet, encryptKeystoreJson } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isMetisErrorNamed } from '../errors.js';
-import { hasKey, loadWallet } from './signer.js';
+import { isMetisError } from '@metis/core';
+import { hasKey, loadWallet } from './keys.js';
 
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const ADDRESS = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -14,7 +14,7 @@ async function usage(p: Promise<unknown>): Promise<string> {
     () => undefined,
     (err: unknown) => err,
   );
-  expect(isMetisErrorNamed(e, 'CLI_USAGE'), String(e)).toBe(true);
+  expect(isMetisError(e, 'CLI_USAGE'), String(e)).toBe(true);
   const message = (e as Error).message;
   expect(message).not.toContain(KEY.slice(2)); // never echo a key
   return message;

@@ -1,0 +1,2 @@
+export { dacCommands, registerDacCommands, proposalNextSteps } from './dac-commands.js';
+export * from './common.js';
