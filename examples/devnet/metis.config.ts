@@ -28,6 +28,6 @@ export default defineConfig({
     mempool({}),
     sequencer({ blockTime: 1000 }),
     localSettlement({}),
-    rpc({ host: '127.0.0.1', port: 8545 }),
+    rpc({ host: '127.0.0.1', port: Number(process.env.METIS_RPC_PORT ?? 8545) }),
   ],
 });
