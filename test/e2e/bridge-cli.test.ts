@@ -1,6 +1,5 @@
 // The users' side of the bridge end to end: the real `metis` binary (deploy, deposit, withdraw, withdrawals)
 // and @metis/sdk against `metis dev` with its embedded anvil L1 (5 s challenge window).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,39 +9,12 @@ import { loadArtifact, PREDEPLOYS } from '@metis/contracts';
 import { l1ContractsSchema, type L1Contracts } from '@metis/l1';
 import { finalizeWithdrawal, isSdkError, l2TokenFor, relayWithdrawals, withdrawalStatus, withdrawETH, type WithdrawalState } from '@metis/sdk';
 import { startAnvil, type Anvil } from '@metis/testkit';
-import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, METIS_BIN, removeDir, startDevnet, type Devnet, until } from './harness.js';
+import { CHAIN_ID, DEV_ADDRESSES, DEV_KEYS, removeDir, startDevnet, type Devnet, until } from './harness.js';
+import { metisJson, runMetis } from './run-metis.js';
 
 const CHALLENGE_WINDOW = 5;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `metis` binary; `env` entries set to undefined are removed (no key leaks in from the shell). */
-function metis(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', METIS_KEY: undefined, METIS_DEPLOYER_KEY: undefined, ...env })) {
-    if (v !== undefined) merged[k] = v;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [METIS_BIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs `metis ... --json`, expects exit 0 and returns the parsed object. */
-async function metisJson<T>(args: string[], env: Record<string, string | undefined> = {}): Promise<T> {
-  const r = await metis([...args, '--json'], env);
-  expect(r.code, `metis ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
-}
+const metis = runMetis;
 
 
 interface ListedJson {

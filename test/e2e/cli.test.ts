@@ -42,7 +42,7 @@ describe('the metis binary', () => {
     const config = join(dir, 'metis.config.ts');
     // The example's plugins, with the RPC on a free port (tests never take a fixed one).
     const example = await readFile(EXAMPLE, 'utf8');
-    await writeFile(config, example.replace("rpc({ host: '127.0.0.1', port: 8545 })", "rpc({ host: '127.0.0.1', port: 0 })"));
+    await writeFile(config, example.replace('port: Number(process.env.METIS_RPC_PORT ?? 8545)', 'port: 0'));
     expect(await readFile(config, 'utf8')).toContain('port: 0');
     const child = spawn(process.execPath, [METIS_BIN, 'start', '--config', config, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -1,7 +1,6 @@
 // DACs end to end on `metis dev` (its embedded anvil L1, dac() and token() in the devnet): a DAC is created and
 // joined; one commitment is kept, one challenged and lost, one slashed after its deadline; a DAC token is launched
 // and minted by proposals, vested, and bridged to L1 and back. Every ETH and token move is checked to the wei.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,8 +41,9 @@ import {
   withdrawERC20,
   type DacParams,
 } from '@metis/sdk';
-import { CHAIN_ID, DEV_KEYS, METIS_BIN, removeDir, startDevnet, type Devnet, until } from './harness.js';
+import { CHAIN_ID, DEV_KEYS, removeDir, startDevnet, type Devnet, until } from './harness.js';
 import { ERC20, EthLedger, TokenLedger, waitForL2Time } from './dac-ledger.js';
+import { metisJson, runMetis as metis } from './run-metis.js';
 
 /** Dev-mnemonic account `i` (0-9 are funded on the devnet's L1 and L2; the L1 node uses 8 and 9). */
 const devWallet = (i: number, provider: JsonRpcProvider): Wallet =>
@@ -377,32 +377,3 @@ describe('DACs on metis dev', () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `metis` binary; `env` entries set to undefined are removed (no key leaks in from the shell). */
-function metis(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', METIS_KEY: undefined, METIS_KEYSTORE_PASSWORD: undefined, ...env })) {
-    if (v !== undefined) merged[k] = v;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [METIS_BIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs `metis ... --json`, expects exit 0 and returns the parsed last line. */
-async function metisJson<T>(args: string[], env: Record<string, string | undefined> = {}): Promise<T> {
-  const r = await metis([...args, '--json'], env);
-  expect(r.code, `metis ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
-}

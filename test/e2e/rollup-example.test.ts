@@ -1,6 +1,6 @@
 // `metis deploy` to an L1, then `metis start --config examples/rollup/metis.config.ts` against it: the chain
 // registers itself, bonds its proposer, and posts batches that become final on L1.
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { HDNodeWallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type Anvil } from '@metis/l1';
 import { ROOT } from './harness.js';
+import { startFromConfig } from './run-metis.js';
 import { call, METIS_BIN, removeDir } from '@metis/testkit';
 
 const run = promisify(execFile);
@@ -53,40 +54,25 @@ describe('examples/rollup on an L1', () => {
     ]);
 
     const env = { ...process.env, NO_COLOR: '1', METIS_L1_RPC: anvil.url, METIS_L1_CONTRACTS: deployment, METIS_PROPOSER_KEY: key(6), METIS_RPC_PORT: '0' };
-    const child = spawn(process.execPath, [METIS_BIN, 'start', '--config', CONFIG, '--data-dir', join(dir, 'data')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const node = await startFromConfig(CONFIG, join(dir, 'data'), env, 90_000);
+    const { url } = node;
+    const out = (): string => node.output();
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no Listening line:\n${out}`)), 90_000);
-        const poll = setInterval(() => {
-          const m = /Listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            clearInterval(poll);
-            resolve(m[1]!);
-          }
-        }, 50);
-        child.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-      });
       expect(await call(url, 'eth_chainId')).toBe(`0x${(4242).toString(16)}`);
       // A first batch on L1, then the registry's 60 s window is too long to wait for: check it is safe.
       const deadline = Date.now() + 60_000;
       for (;;) {
         const status = await call(url, 'metis_syncStatus');
         if (BigInt(status.safe) > 0n) break;
-        if (Date.now() > deadline) throw new Error(`no batch on L1:\n${out}`);
+        if (Date.now() > deadline) throw new Error(`no batch on L1:\n${out()}`);
         await sleep(500);
       }
       const batch = await call(url, 'metis_batchStatus', ['0x1']);
       expect(batch).toMatchObject({ status: 'safe', batch: { index: '0x0', firstBlock: '0x1' } });
-      expect(out).toMatch(/chain registered on L1/);
-      expect(out).toMatch(/proposer bonded on L1/);
+      expect(out()).toMatch(/chain registered on L1/);
+      expect(out()).toMatch(/proposer bonded on L1/);
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      await node.stop();
     }
   });
 });
