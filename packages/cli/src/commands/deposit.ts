@@ -82,7 +82,7 @@ export async function deposit(options: DepositCommandOptions, ctx: CommandContex
       } else if (applied.status === 'failed') {
         println(
           ctx.io,
-          `The L2 applied deposit ${result.index} in block ${applied.l2Block} without crediting it (DepositFailed): ${token ? 'the L2 token could not be created or minted; the tokens stay locked on L1' : 'the recipient refused the ETH; it can claim it with L2Bridge.claimFailedDeposits'}`,
+          `The L2 applied deposit ${result.index} in block ${applied.l2Block} without crediting it (DepositFailed): ${failedDepositReason(applied.kind, Boolean(token))}`,
         );
       } else {
         println(ctx.io, `The L2 applied deposit ${result.index} (its event was not found)`);
@@ -92,4 +92,12 @@ export async function deposit(options: DepositCommandOptions, ctx: CommandContex
       connections.close();
     }
   });
+}
+
+/** Why the L2 applied a deposit without crediting it, by kind. */
+function failedDepositReason(kind: string | undefined, token: boolean): string {
+  if (kind === 'native') return 'the native token refused the release from escrow; the recipient can claim it with L2Bridge.claimFailedNativeDeposits';
+  if (kind === 'registration') return 'the L2 refused the token registration (metadata or token mismatch); see L2Bridge.failedRegistrations';
+  if (token) return 'the L2 token could not be created or minted; the tokens stay locked on L1';
+  return 'the recipient refused the ETH; it can claim it with L2Bridge.claimFailedDeposits';
 }
