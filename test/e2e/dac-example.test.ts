@@ -36,6 +36,7 @@ describe('examples/dac-chain', () => {
   });
 
   it('runs with metis start: predeploys, metis_dac* views, and the commands of its plugins', async () => {
+    await node?.stop();
     node = await startFromConfig(DAC_CONFIG, join(dir, 'dac'), { METIS_RPC_PORT: '0' });
     expect(await call(node.url, 'eth_chainId')).toBe(`0x${(4343).toString(16)}`);
     for (const address of Object.values(PREDEPLOYS).filter((a) => a.startsWith('0x42000000000000000000000000000000000001'))) {
@@ -58,6 +59,7 @@ describe('examples/dac-chain', () => {
   });
 
   it('leaves no trace without dac() and token(): no code at their addresses, no views, no commands', async () => {
+    await node?.stop(); // a node a failed test left running
     node = await startFromConfig(PLAIN_CONFIG, join(dir, 'plain'), { METIS_RPC_PORT: '0' });
     expect(await call(node.url, 'eth_getCode', [PREDEPLOYS.DAC_REGISTRY, 'latest'])).toBe('0x');
     expect(await call(node.url, 'eth_getCode', [PREDEPLOYS.DAC_TOKEN_FACTORY, 'latest'])).toBe('0x');

@@ -316,6 +316,14 @@ describe('DACs on metis dev', () => {
     expect((await new TokenLedger(l2, token, [bob.address]).balances())[0]).toBe(bobBefore + parseEther('40'));
     expect(await escrow()).toBe(parseEther('60'));
     expect(await mirrorSupply(reg.mirror)).toBe(await escrow());
+    // `metis withdraw --token` takes the native token too: 5 more go into escrow, withdrawn to the mirror.
+    const cli = await metisJson<{ l2Token: string; withdrawal: { l1Token: string; amount: string } }>(
+      ['withdraw', '--token', token, '--amount', '5', '--to', l1Holder.address, '--rpc', node.url],
+      { METIS_KEY: founder.privateKey },
+    );
+    expect(cli.withdrawal.l1Token.toLowerCase()).toBe(reg.mirror.toLowerCase());
+    expect(BigInt(cli.withdrawal.amount)).toBe(parseEther('5'));
+    expect(await escrow()).toBe(parseEther('65'));
     // Nothing was created or lost on L2: the supply is what the two proposals minted.
     expect((await dacTokenInfo(l2, dacId))!.totalSupply).toBe(parseEther('1750'));
   });

@@ -100,10 +100,10 @@ export function registerBridgeCommands(program: Command, handlers: BridgeHandler
   keyOptions(
     program
       .command('withdraw')
-      .description(`start a withdrawal of ETH (or a bridged token with --token) from the key in ${USER_KEY_ENV} to L1`)
+      .description(`start a withdrawal of ETH (or a token with --token) from the key in ${USER_KEY_ENV} to L1`)
       .requiredOption('--rpc <url>', 'L2 JSON-RPC URL', url('--rpc'))
       .requiredOption('--amount <amount>', 'how much, in ETH or in units of the token', amount)
-      .option('--token <address>', 'the bridged L2 token to withdraw instead of ETH', address('--token'))
+      .option('--token <address>', 'the L2 token to withdraw instead of ETH: a bridged token, or an L2-native token registered on L1', address('--token'))
       .option('--to <address>', 'the L1 recipient (default: the withdrawer)', address('--to')),
     USER_KEY_ENV,
   )

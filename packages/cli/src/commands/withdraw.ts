@@ -36,8 +36,13 @@ export async function withdraw(options: WithdrawCommandOptions, ctx: CommandCont
       let unit = { symbol: 'ETH', decimals: sdk.ETH_DECIMALS };
       let l1Token: string | undefined;
       if (token) {
-        l1Token = await sdk.l1TokenFor({ l2Provider: l2.provider, l2Token: token });
-        if (!l1Token) throw new Error(`${token} is not a token of the Metis bridge on the L2 at ${options.rpc}: only bridged tokens (metis deposit --token) can be withdrawn`);
+        // A bridged L1 token, or an L2-native token (a DAC token) registered on L1, whose mirror it withdraws to.
+        l1Token = (await sdk.l1TokenFor({ l2Provider: l2.provider, l2Token: token })) ?? (await sdk.mirrorTokenFor(l2.provider, token));
+        if (!l1Token) {
+          throw new Error(
+            `${token} is not a token of the Metis bridge on the L2 at ${options.rpc}: only bridged tokens (metis deposit --token) and L2-native tokens registered on L1 (registerL2Token) can be withdrawn`,
+          );
+        }
         unit = await sdk.tokenMetadata({ provider: l2.provider, token });
       }
       const amount = sdk.parsePositiveAmount(options.amount, unit.decimals);
