@@ -161,7 +161,13 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
     // The only peer the registry record names is the stopped sequencer: nothing can be fetched.
     stranded = await startDevnet({ role: 'replica', l1: anvil.url, l1Contracts: seq.l1Contracts! });
     dirs.push(stranded.dataDir);
-    const status = await until('the replica reporting what it waits for', async () => (await call(stranded!.url, 'metis_syncStatus')).waitingFor, 120_000);
+    const status = await until('the replica reporting what it waits for', async () => (await call(stranded!.url, 'metis_syncStatus')).waitingFor, 120_000).catch(
+      async (e) => {
+        console.log(JSON.stringify(await call(stranded!.url, 'metis_syncStatus').catch((x: unknown) => String(x))));
+        console.log(stranded!.output().slice(-6000));
+        throw e;
+      },
+    );
     expect(status.batch).toBe('0x0');
     expect(await safeBlock(stranded.url)).toBe(0); // never skips ahead
     await stranded.stop();
