@@ -2,8 +2,7 @@
 // contracts/test/dac-fixture.ts (no token factory here: the chain of a `dac()` plugin without `token()`).
 import { JsonRpcProvider, Wallet, ZeroAddress, parseEther, toBeHex } from 'ethers';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PREDEPLOYS, loadArtifact } from '@metis/contracts';
-import { startAnvil, type Anvil } from '@metis/testkit';
+import { PREDEPLOYS } from '@metis/contracts';
 import { isSdkError } from '../errors.js';
 import { commit, challenge, deliver, resolveCommitment, slashCommitment, voteOnCommitment, withdrawOwed } from './commitments.js';
 import { assertDacPredeploys, assertDacTokenFactory } from './contracts.js';
@@ -11,71 +10,31 @@ import { createDac, inviteMember, joinDac, leaveDac } from './membership.js';
 import type { DacParams } from './params.js';
 import { isDacRevert } from './send.js';
 import { fundTreasury } from './treasury.js';
+import { failure, startDacChain, TEST_PARAMS, type DacChain } from './testing/dac-chain.js';
 import { commitmentInfo, dacInfo, dacTokenInfo, openCommitments } from './views.js';
 
-const DAC_PREDEPLOYS = [
-  ['DacRegistry', PREDEPLOYS.DAC_REGISTRY],
-  ['DacReputation', PREDEPLOYS.DAC_REPUTATION],
-  ['DacAttributes', PREDEPLOYS.DAC_ATTRIBUTES],
-  ['DacCommitments', PREDEPLOYS.DAC_COMMITMENTS],
-  ['DacProposals', PREDEPLOYS.DAC_PROPOSALS],
-  ['DacTreasury', PREDEPLOYS.DAC_TREASURY],
-] as const;
-
-const PARAMS: DacParams = {
-  bondSize: parseEther('1'),
-  initialReputation: 100n,
-  reputationStep: 10n,
-  challengeWindow: 3600n,
-  voteWindow: 3600n,
-  executionDelay: 600n,
-  quorumBps: 5000n,
-};
+const PARAMS: DacParams = TEST_PARAMS;
 const BOND = PARAMS.bondSize;
 
-let anvil: Anvil;
+let chain: DacChain;
 let provider: JsonRpcProvider;
 let founder: Wallet, alice: Wallet, bob: Wallet, carol: Wallet, outsider: Wallet;
 let dacId: bigint;
 let snap = '';
 
-async function funded(): Promise<Wallet> {
-  const w = new Wallet(Wallet.createRandom().privateKey, provider);
-  await provider.send('anvil_setBalance', [w.address, toBeHex(parseEther('100'))]);
-  return w;
-}
-async function advance(seconds: bigint): Promise<void> {
-  await provider.send('evm_increaseTime', [Number(seconds)]);
-  await provider.send('evm_mine', []);
-}
+const funded = (): Promise<Wallet> => chain.funded();
+const advance = (seconds: bigint): Promise<void> => chain.advance(seconds);
 const now = async (): Promise<bigint> => BigInt((await provider.getBlock('latest'))!.timestamp);
 const reputationOf = async (address: string): Promise<bigint> => (await dacInfo(provider, dacId)).members.find((m) => m.address === address)!.reputation;
 
-/** Awaits a rejection and returns the error. */
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure, but it succeeded');
-}
-
 beforeAll(async () => {
-  anvil = await startAnvil({ chainId: 902 });
-  provider = new JsonRpcProvider(anvil.url, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
-  for (const [name, address] of DAC_PREDEPLOYS) await provider.send('anvil_setCode', [address, loadArtifact(name).deployedBytecode]);
-  [founder, alice, bob, carol, outsider] = await Promise.all([funded(), funded(), funded(), funded(), funded()]);
-  ({ dacId } = await createDac(founder, { name: 'acme', charterCid: 'bafycharter', params: PARAMS }));
-  for (const m of [alice, bob, carol]) {
-    await inviteMember(founder, { dacId, account: m.address });
-    await joinDac(m, { dacId });
-  }
+  chain = await startDacChain({ chainId: 902, members: 3 });
+  ({ provider, founder, outsider, dacId } = chain);
+  [alice, bob, carol] = chain.members as [Wallet, Wallet, Wallet];
 });
 
 afterAll(async () => {
-  provider?.destroy();
-  await anvil?.stop();
+  await chain?.stop();
 });
 
 beforeEach(async () => {

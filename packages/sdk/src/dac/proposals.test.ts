@@ -3,64 +3,29 @@
 // minted by proposals, attributes, roles and treasury spending, then read back through the views.
 import { JsonRpcProvider, Wallet, ZeroAddress, parseEther, toBeHex } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREDEPLOYS, loadArtifact } from '@metis/contracts';
-import { startAnvil, type Anvil } from '@metis/testkit';
 import { isSdkError } from '../errors.js';
 import { commit, withdrawOwed } from './commitments.js';
 import { assertDacTokenFactory } from './contracts.js';
 import { DAC_ROLES } from './inputs.js';
-import { createDac, inviteMember, joinDac } from './membership.js';
 import type { DacParams } from './params.js';
 import { dacActions, decodeDacAction, executeProposal, propose, voteOnProposal } from './proposals.js';
 import { isDacRevert } from './send.js';
 import { fundTreasury } from './treasury.js';
+import { failure, startDacChain, TEST_PARAMS, type DacChain } from './testing/dac-chain.js';
 import { commitmentInfo, dacInfo, dacTokenInfo, proposalInfo } from './views.js';
 
-const PLACED = [
-  ['DacRegistry', PREDEPLOYS.DAC_REGISTRY],
-  ['DacReputation', PREDEPLOYS.DAC_REPUTATION],
-  ['DacAttributes', PREDEPLOYS.DAC_ATTRIBUTES],
-  ['DacCommitments', PREDEPLOYS.DAC_COMMITMENTS],
-  ['DacProposals', PREDEPLOYS.DAC_PROPOSALS],
-  ['DacTreasury', PREDEPLOYS.DAC_TREASURY],
-  ['DacTokenFactory', PREDEPLOYS.DAC_TOKEN_FACTORY],
-] as const;
-
-const PARAMS: DacParams = {
-  bondSize: parseEther('1'),
-  initialReputation: 100n,
-  reputationStep: 10n,
-  challengeWindow: 3600n,
-  voteWindow: 3600n,
-  executionDelay: 600n,
-  quorumBps: 5000n,
-};
+const PARAMS: DacParams = TEST_PARAMS;
 const CAP = parseEther('1000');
 const ALLOC = parseEther('100');
 
-let anvil: Anvil;
+let chain: DacChain;
 let provider: JsonRpcProvider;
 let founder: Wallet, alice: Wallet, bob: Wallet, outsider: Wallet;
 let dacId: bigint;
 
-async function funded(): Promise<Wallet> {
-  const w = new Wallet(Wallet.createRandom().privateKey, provider);
-  await provider.send('anvil_setBalance', [w.address, toBeHex(parseEther('100'))]);
-  return w;
-}
-async function advance(seconds: bigint): Promise<void> {
-  await provider.send('evm_increaseTime', [Number(seconds)]);
-  await provider.send('evm_mine', []);
-}
-const now = async (): Promise<bigint> => BigInt((await provider.getBlock('latest'))!.timestamp);
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure, but it succeeded');
-}
+const funded = (): Promise<Wallet> => chain.funded();
+const advance = (seconds: bigint): Promise<void> => chain.advance(seconds);
+const now = (): Promise<bigint> => chain.now();
 
 /** Every member votes for proposal `id`; the vote and the delay are waited out. */
 async function passVotes(id: bigint): Promise<void> {
@@ -69,20 +34,13 @@ async function passVotes(id: bigint): Promise<void> {
 }
 
 beforeAll(async () => {
-  anvil = await startAnvil({ chainId: 903 });
-  provider = new JsonRpcProvider(anvil.url, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
-  for (const [name, address] of PLACED) await provider.send('anvil_setCode', [address, loadArtifact(name).deployedBytecode]);
-  [founder, alice, bob, outsider] = await Promise.all([funded(), funded(), funded(), funded()]);
-  ({ dacId } = await createDac(founder, { name: 'acme', charterCid: 'bafycharter', params: PARAMS }));
-  for (const m of [alice, bob]) {
-    await inviteMember(founder, { dacId, account: m.address });
-    await joinDac(m, { dacId });
-  }
+  chain = await startDacChain({ chainId: 903, members: 2, tokenFactory: true });
+  ({ provider, founder, outsider, dacId } = chain);
+  [alice, bob] = chain.members as [Wallet, Wallet];
 });
 
 afterAll(async () => {
-  provider?.destroy();
-  await anvil?.stop();
+  await chain?.stop();
 });
 
 describe('action builders', () => {
