@@ -1,7 +1,7 @@
 // Starting and stopping the two nodes under test (anvil and `metis dev`), and free ports.
 // Every child started here is tracked and killed on exit, so no node outlives the benchmark.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -76,6 +76,10 @@ function track(name, child, out, cleanup) {
   );
   child.stdout.on('data', (c) => out.push(c));
   child.stderr.on('data', (c) => out.push(c));
+  // BENCH_NODE_LOG=<file>: everything the nodes print, appended to that file (for debugging a run).
+  if (process.env.BENCH_NODE_LOG) {
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (c) => appendFileSync(process.env.BENCH_NODE_LOG, c));
+  }
   let stopping;
   return {
     name,

@@ -1,8 +1,6 @@
 import type { BlockHeader } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
-import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { Caches, type MerkleStateManager } from '@ethereumjs/statemanager';
-import { CachedMerkleStateManager } from './state/cached-state-manager.js';
 import { ValueEncoding, bytesToHex, createAddressFromString, equalsBytes, type Address } from '@ethereumjs/util';
 import { createVM, type VM } from '@ethereumjs/vm';
 import { MetisError, type BlockBody, type BlockLog, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
@@ -16,6 +14,8 @@ import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js
 import { ChainBlock, ChainStore } from './storage/chain-store.js';
 import { keys } from './storage/keys.js';
 import { openChainLevel, type ChainLevel } from './storage/level.js';
+import { CachedMerkleStateManager } from './state/cached-state-manager.js';
+import { FastReadTrie } from './state/fast-read-trie.js';
 import { TrieDB } from './storage/trie-db.js';
 
 export interface EvmChainOptions {
@@ -96,7 +96,7 @@ export class EvmChain {
     const level = await openChainLevel(options.dir);
     try {
       const trieDb = new TrieDB(level);
-      const trie = new MerklePatriciaTrie({
+      const trie = new FastReadTrie({
         db: trieDb,
         useKeyHashing: true,
         valueEncoding: ValueEncoding.Bytes,
@@ -180,7 +180,7 @@ export class EvmChain {
 
   /** A read-only state at a past (or the current) state root, sharing the trie database. */
   async stateAt(root: Uint8Array): Promise<MerkleStateManager> {
-    const trie = new MerklePatriciaTrie({
+    const trie = new FastReadTrie({
       db: this.trieDb,
       useKeyHashing: true,
       valueEncoding: ValueEncoding.Bytes,

@@ -1,5 +1,6 @@
 import type { NestedUint8Array } from '@ethereumjs/rlp';
 import { decode, encode } from '../vm/fast-rlp.js';
+import { fromHexPrefix, hexPrefix, nibbles } from './trie-path.js';
 
 /**
  * Applies a whole block's changes to a Merkle-Patricia trie at once, hashing each changed node once.
@@ -53,37 +54,6 @@ type Node = Leaf | Extension | Branch;
 const EMPTY = new Uint8Array(0);
 /** The root of the empty trie: keccak-256 of RLP(""). */
 export const EMPTY_TRIE_ROOT = Uint8Array.from(Buffer.from('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421', 'hex'));
-
-function nibbles(key: Uint8Array): number[] {
-  const out = new Array<number>(key.length * 2);
-  for (let i = 0; i < key.length; i++) {
-    out[2 * i] = key[i] >> 4;
-    out[2 * i + 1] = key[i] & 15;
-  }
-  return out;
-}
-
-/** Hex-prefix encoding of a node's path (yellow paper, appendix C). */
-function hexPrefix(path: number[], leaf: boolean): Uint8Array {
-  const odd = path.length % 2;
-  const out = new Uint8Array(1 + (path.length >> 1));
-  const flag = (leaf ? 2 : 0) + odd;
-  let i = 0;
-  if (odd) out[0] = (flag << 4) | path[i++];
-  else out[0] = flag << 4;
-  for (let j = 1; i < path.length; j++, i += 2) out[j] = (path[i] << 4) | path[i + 1];
-  return out;
-}
-
-function fromHexPrefix(bytes: Uint8Array): { path: number[]; leaf: boolean } {
-  if (bytes.length === 0) throw new Error('trie node has an empty path prefix');
-  const flag = bytes[0] >> 4;
-  if (flag > 3) throw new Error(`trie node has a bad path prefix ${flag}`);
-  const path: number[] = [];
-  if (flag & 1) path.push(bytes[0] & 15);
-  for (let i = 1; i < bytes.length; i++) path.push(bytes[i] >> 4, bytes[i] & 15);
-  return { path, leaf: flag >= 2 };
-}
 
 /** Decodes a node's raw list; `enc` is how its parent refers to it (its hash, or the list itself). */
 function fromRaw(raw: NestedUint8Array, enc: Encoded): Node {
