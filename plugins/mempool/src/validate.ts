@@ -5,9 +5,9 @@ import {
   type FeeMarket1559Tx,
   type LegacyTx,
 } from '@ethereumjs/tx';
-import { bytesToHex, unpadBytes, type Address } from '@ethereumjs/util';
+import { Address, bytesToHex, equalsBytes, unpadBytes } from '@ethereumjs/util';
 import { MetisError, type Hex, type PooledTx, type TxSource } from '@metis/core';
-import { txDecodeOptions, type EvmStateView } from '@metis/evm';
+import { keccak256, txDecodeOptions, type EvmStateView } from '@metis/evm';
 import { decodeFailure } from './decode-failure.js';
 import type { MempoolOptions } from './options.js';
 
@@ -84,7 +84,11 @@ export class TxValidator {
       throw decodeFailure(raw, this.state.chainId, e);
     }
     if (!tx.isSigned()) throw new MetisError('TX_SIGNATURE_INVALID', { reason: 'transaction is not signed' });
-    const hashBytes = tx.hash();
+    // The bytes are what blocks store and what the hash is of, so they must be the one encoding of the
+    // transaction (as a replica's import requires). The decoder is strict; this makes it a guarantee.
+    const canonical = tx.serialize();
+    if (!equalsBytes(canonical, raw)) throw new MetisError('TX_MALFORMED', { reason: 'not in canonical encoding' });
+    const hashBytes = keccak256(raw);
     tx.cache.hash = hashBytes;
     return { tx, hash: bytesToHex(hashBytes) as Hex, hashBytes, raw };
   }
@@ -96,8 +100,10 @@ export class TxValidator {
   check({ tx, hash, hashBytes, raw }: Decoded, source: TxSource, options: { priceFloor?: boolean } = {}): Candidate {
     // Recovers the public key once (common.customCrypto.ecrecover) and keeps it in tx.cache.senderPubKey,
     // so neither the address below nor execution recovers it again.
-    tx.cache.senderPubKey = recoverSenderKey(tx);
-    const senderAddress = tx.getSenderAddress();
+    const publicKey = recoverSenderKey(tx);
+    tx.cache.senderPubKey = publicKey;
+    // ethereumjs would hash the key with pure-JS keccak; the address is the last 20 bytes of its hash.
+    const senderAddress = new Address(keccak256(publicKey).subarray(12));
     if (!Object.isFrozen(tx)) sealDecoded(tx, hashBytes, senderAddress);
     const sender = senderAddress.toString() as Hex;
 

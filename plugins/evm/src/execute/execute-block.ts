@@ -24,6 +24,8 @@ export interface ExecutedBlock {
 export interface BlockTx {
   readonly tx: TypedTransaction;
   readonly sender: Address;
+  /** Its canonical encoding when the caller has it (the pool's bytes, a block's bytes); else serialized. */
+  readonly raw?: Uint8Array;
   /** Set when it came from the pool (production): reported back in `dropped` if it cannot apply. */
   readonly pooled?: PooledTx;
 }
@@ -78,7 +80,7 @@ export function executeBlock(
     const blockTxs = txs.map((pooled): BlockTx => {
       const tx = pooled.decoded as TypedTransaction;
       // The pool recovered the sender at intake; hashing the public key again costs a keccak per transaction.
-      return { tx, sender: createAddressFromString(pooled.sender), pooled };
+      return { tx, sender: createAddressFromString(pooled.sender), raw: pooled.raw, pooled };
     });
     const mode: RunMode = {
       kind: 'produce',
@@ -104,6 +106,7 @@ export async function runBlock(
   const env = createBlock({ header: data }, { common: chain.common, skipConsensusFormatValidation: true });
   const credited: StoredDeposit[] = [];
   const included: TypedTransaction[] = [];
+  const encoded: Uint8Array[] = [];
   const senders: Address[] = [];
   const results: RunTxResult[] = [];
   const dropped: PooledTx[] = [];
@@ -128,7 +131,7 @@ export async function runBlock(
     // the pool (they would fail on the nonce here, but are valid once the gap is filled).
     const held = new Set<string>();
     const describe = (i: number, tx: TypedTransaction): string => `transaction ${i} (${bytesToHex(tx.hash())})`;
-    for (const [i, { tx, sender, pooled }] of txs.entries()) {
+    for (const [i, { tx, sender, raw, pooled }] of txs.entries()) {
       if (!strict && frame.gasLimit - gasUsed < MIN_TX_GAS) break;
       const from = pooled?.sender ?? sender.toString();
       if (held.has(from)) continue;
@@ -149,6 +152,7 @@ export async function runBlock(
       }
       gasUsed = result.receipt.cumulativeBlockGasUsed;
       included.push(tx);
+      encoded.push(raw ?? tx.serialize());
       senders.push(sender);
       results.push(result);
     }
@@ -159,7 +163,7 @@ export async function runBlock(
   }
   try {
     const stateRoot = await chain.state.getStateRoot();
-    const roots = blockRoots(included, results);
+    const roots = blockRoots(encoded, included, results);
     // The bloom covers every log the block's log queries return: the deposits' too.
     const bloom = new Bloom(roots.logsBloom, chain.common);
     for (const { logs } of credited) {
@@ -181,7 +185,7 @@ export async function runBlock(
     }));
     const stored = {
       header: header.serialize(),
-      txs: included.map((t) => t.serialize()),
+      txs: encoded,
       receipts,
       senders: senders.map((s) => s.bytes),
       deposits: credited,

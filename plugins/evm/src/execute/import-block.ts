@@ -33,7 +33,7 @@ export async function importBlock(chain: EvmChain, b: BlockImport): Promise<Exec
   const txs = b.txs.map((raw, i): BlockTx => {
     if (!(raw instanceof Uint8Array)) throw invalid(`transaction ${i} is not bytes`);
     try {
-      return decodeSignedTx(chain.common, raw);
+      return { ...decodeSignedTx(chain.common, raw), raw }; // canonical: decodeSignedTx checks
     } catch (e) {
       throw invalid(`transaction ${i} ${(e as Error).message}`);
     }
