@@ -7,6 +7,7 @@ import { MetisError, type BlockBody, type BlockLog, type BlockTemplate, type Hex
 import { createEvmCommon } from './common.js';
 import { DEFAULT_DEPOSIT_GAS_LIMIT, L2_BRIDGE, SYSTEM_CALLER } from './constants.js';
 import type { DepositConfig } from './execute/deposits.js';
+import { installFastOpcodes } from './vm/fast-opcodes.js';
 import { installFastRlp } from './vm/fast-rlp.js';
 import { installJumpAnalysisCache } from './vm/jump-analysis-cache.js';
 import { Mutex } from './execute/mutex.js';
@@ -117,6 +118,7 @@ export class EvmChain {
         },
       };
       const vm = await createVM({ common, stateManager: state, blockchain });
+      installFastOpcodes(vm);
       const coinbase = createAddressFromString(options.coinbase);
       const depositConfig: DepositConfig = {
         bridge: createAddressFromString(options.deposits?.bridge ?? L2_BRIDGE),

@@ -5,6 +5,7 @@ import { createVM, type VM } from '@ethereumjs/vm';
 import type { EVMResult } from '@ethereumjs/evm';
 import { MetisError } from '@metis/core';
 import type { ChainBlock } from '../storage/chain-store.js';
+import { installFastOpcodes } from '../vm/fast-opcodes.js';
 import type { EthContext } from './context.js';
 import { address, data, invalid, optionalQuantity, quantity } from './params.js';
 import { decodeRevert } from './revert.js';
@@ -89,6 +90,7 @@ export async function withCallVm<T>(ctx: EthContext, block: ChainBlock, override
 async function runAtRoot<T>(ctx: EthContext, block: ChainBlock, run: (vm: VM) => Promise<T>): Promise<T> {
   const state = await ctx.chain.stateAt(block.header.stateRoot);
   const vm = await createVM({ common: ctx.chain.common, stateManager: state, blockchain: ctx.chain.vm.blockchain });
+  installFastOpcodes(vm);
   return run(vm);
 }
 
