@@ -10,6 +10,7 @@ import type { DepositConfig } from './execute/deposits.js';
 import { installFastOpcodes } from './vm/fast-opcodes.js';
 import { installFastRlp } from './vm/fast-rlp.js';
 import { installJumpAnalysisCache } from './vm/jump-analysis-cache.js';
+import { installLazyRunState } from './vm/lazy-run-state.js';
 import { Mutex } from './execute/mutex.js';
 import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js';
 import { ChainBlock, ChainStore } from './storage/chain-store.js';
@@ -93,6 +94,7 @@ export class EvmChain {
   static async open(options: EvmChainOptions): Promise<EvmChain> {
     const common = createEvmCommon(options.chainId);
     await installJumpAnalysisCache();
+    await installLazyRunState();
     installFastRlp();
     const level = await openChainLevel(options.dir);
     try {
