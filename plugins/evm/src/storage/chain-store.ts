@@ -95,6 +95,9 @@ export class ChainBlock {
   }
 }
 
+/** Transaction locations kept in memory for the newest blocks (about 20 blocks of 5,000 transfers). */
+const RECENT_TXS = 100_000;
+
 /**
  * Blocks, receipts and their indexes (by number, hash, transaction hash, log address and log topic) in
  * the chain LevelDB. Writes are returned as operations so the executor commits them in the same atomic
@@ -102,6 +105,8 @@ export class ChainBlock {
  */
 export class ChainStore {
   private readonly cache = new Lru<bigint, ChainBlock>(256);
+  /** Where the transactions of recently made blocks are: receipts are asked for right after a block. */
+  private readonly recentTxs = new Lru<string, { block: bigint; index: number }>(RECENT_TXS);
 
   constructor(
     private readonly level: ChainLevel,
@@ -153,6 +158,7 @@ export class ChainStore {
 
   remember(block: ChainBlock): void {
     this.cache.set(block.number, block);
+    block.txs.forEach((tx, index) => this.recentTxs.set(bytesToHex(tx.hash()), { block: block.number, index }));
   }
 
   async block(n: bigint): Promise<ChainBlock | undefined> {
@@ -182,6 +188,8 @@ export class ChainStore {
 
   async txLocation(hash: Hex): Promise<{ block: bigint; index: number } | undefined> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
+    const recent = this.recentTxs.get(hash.toLowerCase());
+    if (recent) return recent;
     const bytes = await this.level.get(keys.tx(hash));
     return bytes ? decodeTxLocation(bytes, `tx ${hash}`) : undefined;
   }
