@@ -1,6 +1,6 @@
 import type { BlockHeader } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
-import { Caches, type MerkleStateManager } from '@ethereumjs/statemanager';
+import type { MerkleStateManager } from '@ethereumjs/statemanager';
 import { ValueEncoding, bytesToHex, createAddressFromString, equalsBytes, type Address } from '@ethereumjs/util';
 import { createVM, type VM } from '@ethereumjs/vm';
 import { MetisError, type BlockBody, type BlockLog, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
@@ -16,7 +16,7 @@ import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js
 import { ChainBlock, ChainStore } from './storage/chain-store.js';
 import { keys } from './storage/keys.js';
 import { openChainLevel, type ChainLevel } from './storage/level.js';
-import { CachedMerkleStateManager } from './state/cached-state-manager.js';
+import { CachedMerkleStateManager, stateCaches } from './state/cached-state-manager.js';
 import { FastReadTrie } from './state/fast-read-trie.js';
 import { TrieDB } from './storage/trie-db.js';
 
@@ -106,7 +106,7 @@ export class EvmChain {
         cacheSize: TRIE_CACHE,
         common,
       });
-      const state = new CachedMerkleStateManager({ common, trie, caches: new Caches() });
+      const state = new CachedMerkleStateManager({ common, trie, caches: stateCaches() });
       const store = new ChainStore(level, common);
       const blockchain = {
         getBlock: async (n: number) => {
@@ -191,7 +191,7 @@ export class EvmChain {
       root,
       common: this.common,
     });
-    return new CachedMerkleStateManager({ common: this.common, trie, caches: new Caches() });
+    return new CachedMerkleStateManager({ common: this.common, trie, caches: stateCaches() });
   }
 
   /** Runs a task with the VM to itself (block execution, eth_call, gas estimation). */

@@ -1,5 +1,5 @@
 import { RLP } from '@ethereumjs/rlp';
-import { MerkleStateManager } from '@ethereumjs/statemanager';
+import { CacheType, Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import {
   Account,
   EthereumJSErrorWithoutCode,
@@ -12,6 +12,21 @@ import {
 } from '@ethereumjs/util';
 import { keccak256 } from '../crypto/keccak.js';
 import { updateTrie, type TrieNodeStore, type TrieUpdate } from './batch-trie.js';
+
+/**
+ * The state manager's caches, as LRU maps. ethereumjs's default is an ordered map (a red-black tree of hex
+ * strings) that never evicts: the account cache of a long-running node grew with every account ever
+ * touched, and each lookup compared strings down the tree. Dirty entries only live until the block's
+ * flush, and one block touches a few thousand accounts and slots at most (30M gas), far below these sizes,
+ * so nothing unflushed is ever evicted.
+ */
+export function stateCaches(): Caches {
+  return new Caches({
+    account: { type: CacheType.LRU, size: 200_000 },
+    storage: { type: CacheType.LRU, size: 50_000 },
+    code: { type: CacheType.LRU, size: 5_000 },
+  });
+}
 
 /** ethereumjs's prefix before a code hash in the database (`CODEHASH_PREFIX`, "c"). */
 const CODEHASH_PREFIX = Uint8Array.of(0x63);
