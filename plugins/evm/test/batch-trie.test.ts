@@ -3,20 +3,7 @@ import { bytesToHex, hexToBytes } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
 import { keccak256 } from '../src/crypto/keccak.js';
 import { BatchTrie, updateTrie, type TrieNodeStore, type TrieUpdate } from '../src/state/batch-trie.js';
-
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const bytes = (rand: () => number, n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+import { prng as rng, randomBytesFrom as bytes } from './helpers.js';
 
 /** Keys that share prefixes a lot (short, few distinct bytes) exercise branch values and embedded nodes. */
 function shortKey(rand: () => number): Uint8Array {

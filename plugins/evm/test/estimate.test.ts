@@ -7,7 +7,7 @@ import { rpc } from './rpc-helpers.js';
  * Runtime code that succeeds once per state: `if (sload(0) != 0) revert(); sstore(0, 1)`. Every attempt of the
  * estimate's search must start from the head's state, or every attempt after the first reverts.
  */
-const ONCE: Hex = '0x600054600c57600160005500' + '5b60006000fd';
+const ONCE = ('0x600054600c57600160005500' + '5b60006000fd') as Hex;
 const AT = '0x0000000000000000000000000000000000000ce1' as Hex;
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -3,18 +3,7 @@ import { bytesToHex } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
 import { keccak256 } from '../src/crypto/keccak.js';
 import { FastReadTrie } from '../src/state/fast-read-trie.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const bytes = (rand: () => number, n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+import { prng as rng, randomBytesFrom as bytes } from './helpers.js';
 
 /** Fills an upstream trie, opens a FastReadTrie on its database and root, and compares `get` on present and absent keys. */
 async function compare(seed: number, useKeyHashing: boolean, makeKey: (rand: () => number) => Uint8Array, count: number) {

@@ -2,18 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RLP, type Input } from '@ethereumjs/rlp';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, installFastRlp, upstreamRlp } from '../src/vm/fast-rlp.js';
-
-/** A deterministic PRNG, so a failing case can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './helpers.js';
 
 const LENGTHS = [0, 1, 2, 54, 55, 56, 57, 255, 256, 1023, 65_535, 65_536];
 

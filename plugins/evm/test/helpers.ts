@@ -71,3 +71,18 @@ export function pooled(tx: TypedTransaction): PooledTx {
     decoded: tx,
   };
 }
+
+/** A deterministic PRNG (mulberry32) in [0, 1), so a failing randomized case can be replayed from its seed. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` bytes drawn from `rand`. */
+export const randomBytesFrom = (rand: () => number, n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));

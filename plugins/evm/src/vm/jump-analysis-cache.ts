@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { importEvmInternal } from './evm-internals.js';
 
 type Analysis = { jumps: Uint8Array; pushes: Record<number, bigint>; opcodesCached: unknown[] };
 interface InterpreterProto {
@@ -28,11 +27,8 @@ export function installJumpAnalysisCache(): Promise<boolean> {
 
 async function patch(): Promise<boolean> {
   try {
-    const cjsEntry = createRequire(import.meta.url).resolve('@ethereumjs/evm');
-    const file = cjsEntry.replace(/dist[\\/]cjs[\\/]index\.js$/, 'dist/esm/interpreter.js');
-    if (file === cjsEntry) return false;
-    const mod = (await import(pathToFileURL(file).href)) as { Interpreter?: { prototype: InterpreterProto } };
-    const proto = mod.Interpreter?.prototype;
+    const mod = await importEvmInternal<{ Interpreter?: { prototype: InterpreterProto } }>('interpreter.js');
+    const proto = mod?.Interpreter?.prototype;
     const original = proto?._getValidJumpDestinations;
     if (!proto || typeof original !== 'function') return false;
     proto._getValidJumpDestinations = function cachedJumpDestinations(this: InterpreterLike, code: Uint8Array): Analysis {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Account, createZeroAddress, type Address } from '@ethereumjs/util';
+import { importEvmInternal } from './evm-internals.js';
 
 /**
  * sha256 of `EVM.prototype.runInterpreter.toString()` in @ethereumjs/evm 10.1.x, the version copied below.
@@ -28,14 +27,11 @@ export function installLazyRunState(): Promise<boolean> {
 
 async function patch(): Promise<boolean> {
   try {
-    const cjsEntry = createRequire(import.meta.url).resolve('@ethereumjs/evm');
-    const dir = cjsEntry.replace(/dist[\\/]cjs[\\/]index\.js$/, 'dist/esm/');
-    if (dir === cjsEntry) return false;
-    const evmModule = (await import(pathToFileURL(`${dir}evm.js`).href)) as Any;
-    const { Interpreter } = (await import(pathToFileURL(`${dir}interpreter.js`).href)) as Any;
-    const { EVMError } = (await import(pathToFileURL(`${dir}errors.js`).href)) as Any;
-    const proto = evmModule.EVM?.prototype;
-    const defaultBlock = evmModule.defaultBlock;
+    const evmModule = await importEvmInternal<Any>('evm.js');
+    const Interpreter = (await importEvmInternal<Any>('interpreter.js'))?.Interpreter;
+    const EVMError = (await importEvmInternal<Any>('errors.js'))?.EVMError;
+    const proto = evmModule?.EVM?.prototype;
+    const defaultBlock = evmModule?.defaultBlock;
     if (!proto || !Interpreter || !EVMError || typeof defaultBlock !== 'function') return false;
     const source = String(proto.runInterpreter);
     if (createHash('sha256').update(source).digest('hex') !== UPSTREAM_SHA256) return false;
