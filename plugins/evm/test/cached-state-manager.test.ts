@@ -2,7 +2,7 @@ import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, bytesToHex, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
-import { CachedMerkleStateManager } from '../src/state/cached-state-manager.js';
+import { CachedMerkleStateManager, stateCaches } from '../src/state/cached-state-manager.js';
 import { openChain, tempDir } from './helpers.js';
 
 describe('CachedMerkleStateManager', () => {
@@ -56,13 +56,16 @@ describe('CachedMerkleStateManager', () => {
 });
 
 describe('CachedMerkleStateManager flush (one batch per trie)', () => {
-  it('gives the same state roots as upstream MerkleStateManager over blocks of account, storage, code and delete changes', async () => {
+  it.each([
+    ['upstream caches', () => new Caches()],
+    ['stateCaches() (accounts cached as objects)', stateCaches],
+  ])('gives the same state roots as upstream MerkleStateManager over blocks of account, storage, code and delete changes, with %s', async (_, caches) => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
     const addresses = Array.from({ length: 40 }, (_, i) => createAddressFromString(`0x${(i + 1).toString(16).padStart(40, '0')}`));
     const slots = Array.from({ length: 12 }, (_, i) => setLengthLeft(Uint8Array.of(i), 32));
-    const ours = new CachedMerkleStateManager({ trie: new MerklePatriciaTrie({ useKeyHashing: true }), caches: new Caches() });
+    const ours = new CachedMerkleStateManager({ trie: new MerklePatriciaTrie({ useKeyHashing: true }), caches: caches() });
     const upstream = new MerkleStateManager({ trie: new MerklePatriciaTrie({ useKeyHashing: true }), caches: new Caches() });
     const both = async (f: (s: MerkleStateManager) => Promise<unknown>) => {
       await f(ours);
@@ -99,6 +102,8 @@ describe('CachedMerkleStateManager flush (one batch per trie)', () => {
         // A reverted inner checkpoint leaves no trace.
         await both((s) => s.checkpoint());
         await both((s) => s.putStorage(addresses[0], slots[0], Uint8Array.of(99)).catch(() => undefined));
+        await both((s) => s.putAccount(addresses[1], new Account(99n, 99n)));
+        await both((s) => s.deleteAccount(addresses[2]));
         await both((s) => s.revert());
       }
       await both((s) => s.commit());

@@ -12,6 +12,7 @@ import {
 } from '@ethereumjs/util';
 import { keccak256 } from '../crypto/keccak.js';
 import { updateTrie, type TrieNodeStore, type TrieUpdate } from './batch-trie.js';
+import { AccountEntry, copyAccount, ObjectAccountCache } from './object-account-cache.js';
 
 /**
  * The state manager's caches, as LRU maps. ethereumjs's default is an ordered map (a red-black tree of hex
@@ -21,11 +22,10 @@ import { updateTrie, type TrieNodeStore, type TrieUpdate } from './batch-trie.js
  * so nothing unflushed is ever evicted.
  */
 export function stateCaches(): Caches {
-  return new Caches({
-    account: { type: CacheType.LRU, size: 200_000 },
-    storage: { type: CacheType.LRU, size: 50_000 },
-    code: { type: CacheType.LRU, size: 5_000 },
-  });
+  const account = { type: CacheType.LRU, size: 200_000 };
+  const caches = new Caches({ account, storage: { type: CacheType.LRU, size: 50_000 }, code: { type: CacheType.LRU, size: 5_000 } });
+  caches.account = new ObjectAccountCache(account);
+  return caches;
 }
 
 /** ethereumjs's prefix before a code hash in the database (`CODEHASH_PREFIX`, "c"). */
@@ -39,11 +39,19 @@ const CODEHASH_PREFIX = Uint8Array.of(0x63);
  *   this._writeContractStorage(...))`; `put` returns undefined, so every SSTORE also wrote through to the
  *   storage trie and re-hashed its path, and the flush at commit wrote the same values again: about 80% of
  *   an ERC-20 transfer's execution time here. Writes stay in the cache until the flush.
+ * - `getAccount`: with `stateCaches()`, cached accounts are objects (`ObjectAccountCache`), copied on read.
  * - `flush`: upstream puts every changed slot and account into its trie one at a time, each re-hashing its
  *   path up to the root. Here each trie (every touched contract's storage, then the accounts) gets all its
  *   changes at once through `BatchTrie`, which hashes each changed node once. Same nodes, same roots.
  */
 export class CachedMerkleStateManager extends MerkleStateManager {
+  /** An account held as an object by `ObjectAccountCache` is copied, not decoded from RLP. */
+  override async getAccount(address: Address): Promise<Account | undefined> {
+    const elem = this._caches?.account?.get(address);
+    if (elem instanceof AccountEntry) return copyAccount(elem.account);
+    return super.getAccount(address);
+  }
+
   override async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
     const storage = this._caches?.storage;
     if (!storage) return super.putStorage(address, key, value);
