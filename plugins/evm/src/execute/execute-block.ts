@@ -1,6 +1,6 @@
 import { createBlock, createBlockHeader } from '@ethereumjs/block';
 import type { TypedTransaction } from '@ethereumjs/tx';
-import { bytesToHex, createAddressFromString, type Address } from '@ethereumjs/util';
+import { bytesToHex, type Address } from '@ethereumjs/util';
 import { Bloom, runTx, type RunTxResult } from '@ethereumjs/vm';
 import { MetisError, type BlockTemplate, type Deposit, type PooledTx, type SealedBlock } from '@metis/core';
 import { sealed, type EvmChain } from '../chain.js';
@@ -79,8 +79,9 @@ export function executeBlock(
     };
     const blockTxs = txs.map((pooled): BlockTx => {
       const tx = pooled.decoded as TypedTransaction;
-      // The pool recovered the sender at intake; hashing the public key again costs a keccak per transaction.
-      return { tx, sender: createAddressFromString(pooled.sender), raw: pooled.raw, pooled };
+      // The pool recovered the sender at intake and pinned its address on the transaction (see the
+      // mempool's sealDecoded): reading it back costs nothing, where parsing the hex string did.
+      return { tx, sender: tx.getSenderAddress(), raw: pooled.raw, pooled };
     });
     const mode: RunMode = {
       kind: 'produce',

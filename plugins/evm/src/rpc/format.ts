@@ -105,13 +105,6 @@ export function formatPendingTx(pooled: PooledTx): Record<string, unknown> {
   };
 }
 
-/** Index of the first log of transaction `index` within its block (the deposits' logs come first). */
-function firstLogIndex(block: ChainBlock, index: number): number {
-  let n = block.depositLogCount;
-  for (let i = 0; i < index; i++) n += block.stored.receipts[i]!.logs.length;
-  return n;
-}
-
 /**
  * A log as eth_getLogs, receipts and subscriptions return it. A log emitted by a deposit carries the
  * deposit's hash (depositHash) as `transactionHash` and its position among the block's deposits as
@@ -132,15 +125,22 @@ export function formatLog(block: ChainBlock, origin: LogOrigin, logIndex: number
   };
 }
 
-export function formatReceipt(block: ChainBlock, index: number): Record<string, unknown> {
-  const tx = block.txs[index]!;
-  const r = block.stored.receipts[index]!;
-  const first = firstLogIndex(block, index);
+const EMPTY_BLOOM = h(new Uint8Array(256));
+
+function logsBloom(block: ChainBlock, logs: readonly StoredLog[]): Hex {
+  if (logs.length === 0) return EMPTY_BLOOM;
   const bloom = new Bloom(undefined, block.common); // the chain's keccak, not noble's (a hash per entry)
-  for (const [address, topics] of r.logs) {
+  for (const [address, topics] of logs) {
     bloom.add(address);
     for (const t of topics) bloom.add(t);
   }
+  return h(bloom.bitvector);
+}
+
+export function formatReceipt(block: ChainBlock, index: number): Record<string, unknown> {
+  const tx = block.txs[index]!;
+  const r = block.stored.receipts[index]!;
+  const first = block.firstLogIndex(index);
   return {
     type: q(tx.type),
     transactionHash: block.txHash(index),
@@ -154,7 +154,7 @@ export function formatReceipt(block: ChainBlock, index: number): Record<string, 
     gasUsed: q(r.gasUsed),
     effectiveGasPrice: q(effectiveGasPrice(tx, block.header.baseFeePerGas ?? 0n)),
     logs: r.logs.map((log, i) => formatLog(block, { kind: 'tx', index }, first + i, log)),
-    logsBloom: h(bloom.bitvector),
+    logsBloom: logsBloom(block, r.logs),
     status: q(r.status),
   };
 }

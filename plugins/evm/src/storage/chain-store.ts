@@ -26,6 +26,8 @@ export type LogOrigin =
 /** A stored block with its header decoded; transactions decode on first use. */
 export class ChainBlock {
   private decodedTxs?: TypedTransaction[];
+  private hashHex?: Hex;
+  private logOffsets?: Uint32Array;
   /** L1 deposits consumed up to and including this block. */
   readonly depositCount: bigint;
 
@@ -53,7 +55,7 @@ export class ChainBlock {
   }
 
   get hash(): Hex {
-    return bytesToHex(this.header.hash()) as Hex;
+    return (this.hashHex ??= bytesToHex(this.header.hash()) as Hex);
   }
 
   get txs(): TypedTransaction[] {
@@ -70,6 +72,21 @@ export class ChainBlock {
     let n = 0;
     for (const d of this.stored.deposits) n += d.logs.length;
     return n;
+  }
+
+  /** `logIndex` of the first log of transaction `index` (the deposits' logs come first); computed once per block. */
+  firstLogIndex(index: number): number {
+    if (!this.logOffsets) {
+      const { receipts } = this.stored;
+      const offsets = new Uint32Array(receipts.length);
+      let n = this.depositLogCount;
+      for (let i = 0; i < receipts.length; i++) {
+        offsets[i] = n;
+        n += receipts[i]!.logs.length;
+      }
+      this.logOffsets = offsets;
+    }
+    return this.logOffsets[index]!;
   }
 
   /**
