@@ -35,6 +35,27 @@ describe('executeBlock', () => {
     await again.close();
   });
 
+  it('lets the event loop in while a long block runs (intake and RPC go on alongside)', async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const chain = await openChain(dir);
+    const txs = Array.from({ length: 200 }, (_, n) => pooled(transfer(chain, KEYS[0], BigInt(n), ADDRS[1]!, 1n)));
+    let executed = 0;
+    const onTx = (): void => {
+      executed++;
+    };
+    chain.vm.events.on('afterTx', onTx);
+    let executedAtTurn: number | undefined;
+    setImmediate(() => (executedAtTurn = executed));
+    const { block } = await executeBlock(chain, chain.nextTemplate(100n), txs);
+    chain.vm.events.off('afterTx', onTx);
+    expect(block.txHashes).toHaveLength(200);
+    // The next turn came in the middle of the block, not after it (200 transfers take well over 2 ms).
+    expect(executedAtTurn).toBeGreaterThan(0);
+    expect(executedAtTurn).toBeLessThan(200);
+    await chain.close();
+  });
+
   it('drops a transaction that cannot apply and keeps the rest', async () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);

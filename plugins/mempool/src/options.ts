@@ -25,6 +25,11 @@ export const mempoolOptionsSchema = z
     allowUnprotected: z.boolean().default(false),
     /** Smallest priority fee (tip) per gas accepted, in wei. */
     minPriorityFee: wei.default(0n),
+    /**
+     * Recover the senders of bursts (16 or more transactions in one event-loop turn, such as an HTTP
+     * batch) on a worker thread, alongside block execution. Off: every sender is recovered inline.
+     */
+    recoveryWorker: z.boolean().default(true),
   })
   .prefault({});
 

@@ -47,6 +47,7 @@ describe('mempool plugin', () => {
       priceBump: 10,
       allowUnprotected: false,
       minPriorityFee: 0n,
+      recoveryWorker: true,
     });
     for (const input of [5n, 5, '5', '0x5']) expect(mempoolOptionsSchema.parse({ minPriorityFee: input }).minPriorityFee).toBe(5n);
     for (const bad of [-1, 1.5, '1.5', 'abc', -1n]) expect(mempoolOptionsSchema.safeParse({ minPriorityFee: bad }).success).toBe(false);

@@ -1,4 +1,4 @@
-import type { Hex, PooledTx } from '@metis/core';
+import { rootMetisError, type Hex, type PooledTx } from '@metis/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeEvmState, testCommon } from './testing/fake-state.js';
 import { journalHashes, openPool, removeTempDirs, sealedBlock, template, type Harness } from './testing/harness.js';
@@ -348,5 +348,23 @@ describe('onBlock', () => {
     await h.ingest(alice.eip1559(common, { nonce: 4n }));
     expect(h.state.reads).toBe(2);
     await h.stop();
+  });
+});
+
+describe('bursts (senders recovered on the worker thread)', () => {
+  it.each([true, false])('admits a burst with every sender right, and refuses a bad signature in it (recoveryWorker: %s)', async (recoveryWorker) => {
+    const wallets = Array.from({ length: 24 }, (_, i) => new Wallet(100 + i));
+    const h = await funded({ recoveryWorker }, ...wallets);
+    // A signature that recovers no key: r (the last 66 bytes are r and s, 0xa0-prefixed) is no curve point.
+    const forged = alice.eip1559(common, { nonce: 0n });
+    forged.fill(0xff, forged.length - 65, forged.length - 33);
+    const results = await Promise.allSettled([...wallets.map((w) => h.ingest(w.eip1559(common, { nonce: 0n }))), h.ingest(forged)]);
+    const accepted = results.slice(0, -1).map((r) => (r.status === 'fulfilled' ? r.value.sender : r.reason));
+    expect(accepted).toEqual(wallets.map((w) => w.address));
+    const last = results.at(-1)!;
+    expect(last.status === 'rejected' && rootMetisError(last.reason)?.is('TX_SIGNATURE_INVALID')).toBe(true);
+    expect(h.pool.size).toBe(wallets.length);
+    await h.stop();
+    expect(await journalHashes(h.dir)).toHaveLength(wallets.length);
   });
 });

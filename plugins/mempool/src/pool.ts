@@ -10,7 +10,7 @@ import {
   type SealedBlock,
   type TxPool,
 } from '@metis/core';
-import type { AccountState, EvmStateView } from '@metis/evm';
+import { RecoveryPool, type AccountState, type EvmStateView } from '@metis/evm';
 import { EvictionIndex } from './eviction.js';
 import { bumpedMinimum, effectiveTip, isReplacementPriced } from './fees.js';
 import { Journal, type JournalRecord } from './journal.js';
@@ -63,6 +63,8 @@ export class Mempool implements TxPool {
   private validator?: TxValidator;
   private journal?: Journal;
   private stopping?: Promise<void>;
+  /** Sender recovery of bursts on a worker thread (undefined: inline, or no native module). */
+  private recovery?: RecoveryPool;
 
   constructor(
     readonly options: MempoolOptions,
@@ -76,6 +78,7 @@ export class Mempool implements TxPool {
     if (this.journal) throw new MetisError('NODE_STATE', { action: 'start the mempool', state: 'running' });
     this.state = state;
     this.validator = new TxValidator(this.options, state);
+    if (this.options.recoveryWorker) this.recovery = RecoveryPool.start();
     const journal = await Journal.open(dir);
     this.journal = journal;
     try {
@@ -90,6 +93,7 @@ export class Mempool implements TxPool {
   /** Waits for pending journal writes and closes the journal. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.recovery?.stop();
       await this.journal?.close();
     })();
     return this.stopping;
@@ -178,6 +182,8 @@ export class Mempool implements TxPool {
     const validator = this.requireValidator();
     const decoded = validator.decode(ctx.raw);
     if (this.byHash.has(decoded.hash)) throw new MetisError('TX_ALREADY_KNOWN');
+    await this.recovery?.prefetch(decoded.tx);
+    if (this.stopping) throw notStarted();
     const candidate = validator.check(decoded, ctx.source);
     const admission = await this.locks.run(candidate.sender, () => this.admit(candidate, { restore: false }));
     const { entry } = admission;

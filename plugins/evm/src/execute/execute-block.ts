@@ -13,6 +13,14 @@ import { blockRoots, storedLogs } from './receipts.js';
 /** Below this much gas left, no transaction fits. */
 const MIN_TX_GAS = 21_000n;
 
+/**
+ * A block lets the event loop in after this many milliseconds of transactions: HTTP requests are read,
+ * intake hands their signatures to the recovery worker, and its replies are taken, while the block goes
+ * on. Reads of the head state wait for the block (they take the chain's lock), so nothing sees it half-done.
+ */
+const SLICE_MS = 2;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export interface ExecutedBlock {
   readonly block: SealedBlock;
   readonly chainBlock: ChainBlock;
@@ -132,7 +140,12 @@ export async function runBlock(
     // the pool (they would fail on the nonce here, but are valid once the gap is filled).
     const held = new Set<string>();
     const describe = (i: number, tx: TypedTransaction): string => `transaction ${i} (${bytesToHex(tx.hash())})`;
+    let sliceStart = performance.now();
     for (const [i, { tx, sender, raw, pooled }] of txs.entries()) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
       if (!strict && frame.gasLimit - gasUsed < MIN_TX_GAS) break;
       const from = pooled?.sender ?? sender.toString();
       if (held.has(from)) continue;

@@ -77,7 +77,7 @@ export async function journalHashes(dir: string): Promise<Hex[]> {
 
 export function sealedBlock(txHashes: readonly Hex[], number = 1n): SealedBlock {
   const zero = `0x${'00'.repeat(32)}` as Hex;
-  return { number, hash: zero, parentHash: zero, timestamp: number, stateRoot: zero, gasUsed: 0n, txHashes };
+  return { number, hash: zero, parentHash: zero, timestamp: number, stateRoot: zero, gasUsed: 0n, txHashes, depositCount: 0n };
 }
 
-export const template = (gasLimit = 30_000_000n) => ({ number: 1n, parentHash: `0x${'00'.repeat(32)}` as Hex, timestamp: 1n, gasLimit });
+export const template = (gasLimit = 30_000_000n) => ({ number: 1n, parentHash: `0x${'00'.repeat(32)}` as Hex, timestamp: 1n, gasLimit, depositCount: 0n });
