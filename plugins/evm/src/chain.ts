@@ -16,7 +16,7 @@ import { applyGenesis, genesisFingerprint, type GenesisSpec } from './genesis.js
 import { ChainBlock, ChainStore } from './storage/chain-store.js';
 import { keys } from './storage/keys.js';
 import { openChainLevel, type ChainLevel } from './storage/level.js';
-import { CachedMerkleStateManager, stateCaches } from './state/cached-state-manager.js';
+import { CachedMerkleStateManager, VIEW_CACHES, stateCaches } from './state/cached-state-manager.js';
 import { FastReadTrie } from './state/fast-read-trie.js';
 import { TrieDB } from './storage/trie-db.js';
 
@@ -191,7 +191,7 @@ export class EvmChain {
       root,
       common: this.common,
     });
-    return new CachedMerkleStateManager({ common: this.common, trie, caches: stateCaches() });
+    return new CachedMerkleStateManager({ common: this.common, trie, caches: stateCaches(VIEW_CACHES) });
   }
 
   /** Runs a task with the VM to itself (block execution, eth_call, gas estimation). */

@@ -1,7 +1,7 @@
 import { MerklePatriciaTrie } from '@ethereumjs/mpt';
 import { Account, bytesToHex, createAddressFromString } from '@ethereumjs/util';
 import { describe, expect, it } from 'vitest';
-import { CachedMerkleStateManager, stateCaches } from '../src/state/cached-state-manager.js';
+import { CachedMerkleStateManager, VIEW_CACHES, stateCaches } from '../src/state/cached-state-manager.js';
 
 const address = createAddressFromString(`0x${'12'.repeat(20)}`);
 const fresh = () => new CachedMerkleStateManager({ trie: new MerklePatriciaTrie({ useKeyHashing: true }), caches: stateCaches() });
@@ -47,5 +47,14 @@ describe('accounts cached as objects', () => {
     await state.commit();
     await state.flush();
     expect(bytesToHex((await trie.get(address.bytes))!)).toBe(bytesToHex(account.serialize()));
+  });
+});
+
+describe('cache sizes', () => {
+  it("gives read views small caches and the executing state the chain's (lru-cache allocates for its maximum up front)", () => {
+    const max = (caches: ReturnType<typeof stateCaches>) => [caches.account!._lruCache!.max, caches.storage!._lruCache!.max, caches.code!._lruCache!.max];
+    expect(max(stateCaches(VIEW_CACHES))).toEqual([VIEW_CACHES.account, VIEW_CACHES.storage, VIEW_CACHES.code]);
+    expect(max(stateCaches())[0]).toBeGreaterThanOrEqual(100_000);
+    expect(VIEW_CACHES.account).toBeLessThanOrEqual(10_000);
   });
 });

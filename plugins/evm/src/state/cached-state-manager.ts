@@ -14,16 +14,26 @@ import { keccak256 } from '../crypto/keccak.js';
 import { updateTrie, type TrieNodeStore, type TrieUpdate } from './batch-trie.js';
 import { AccountEntry, copyAccount, ObjectAccountCache } from './object-account-cache.js';
 
+/** Entries of the executing state's caches: far above what one block touches (see `stateCaches`). */
+const CHAIN_CACHES = { account: 200_000, storage: 50_000, code: 5_000 };
+/**
+ * Entries of a read view's caches (`stateAt`: the pool's head view, RPC reads at a past block, eth_call at
+ * one). lru-cache allocates its index arrays for `max` entries up front, so a view with the chain's sizes
+ * cost over 100 ms to create, once per block for the pool's head view. Views only read; evicted entries
+ * are read again from the trie.
+ */
+export const VIEW_CACHES = { account: 5_000, storage: 2_000, code: 200 };
+
 /**
  * The state manager's caches, as LRU maps. ethereumjs's default is an ordered map (a red-black tree of hex
  * strings) that never evicts: the account cache of a long-running node grew with every account ever
  * touched, and each lookup compared strings down the tree. Dirty entries only live until the block's
- * flush, and one block touches a few thousand accounts and slots at most (30M gas), far below these sizes,
- * so nothing unflushed is ever evicted.
+ * flush, and one block touches a few thousand accounts and slots at most (30M gas), far below the chain's
+ * sizes, so nothing unflushed is ever evicted.
  */
-export function stateCaches(): Caches {
-  const account = { type: CacheType.LRU, size: 200_000 };
-  const caches = new Caches({ account, storage: { type: CacheType.LRU, size: 50_000 }, code: { type: CacheType.LRU, size: 5_000 } });
+export function stateCaches(sizes: { account: number; storage: number; code: number } = CHAIN_CACHES): Caches {
+  const account = { type: CacheType.LRU, size: sizes.account };
+  const caches = new Caches({ account, storage: { type: CacheType.LRU, size: sizes.storage }, code: { type: CacheType.LRU, size: sizes.code } });
   caches.account = new ObjectAccountCache(account);
   return caches;
 }
