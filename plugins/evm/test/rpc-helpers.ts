@@ -7,12 +7,12 @@ import { ethNamespace } from '../src/rpc/namespace.js';
 import { HeadStateView } from '../src/state/head-view.js';
 
 /** The chain's eth_ namespace without a node around it: `call('eth_getLogs', filter)`. */
-export function rpc(chain: EvmChain): (method: string, ...params: unknown[]) => Promise<any> {
+export function rpc(chain: EvmChain, container = new Container()): (method: string, ...params: unknown[]) => Promise<any> {
   const ns = ethNamespace({
     chain,
     view: new HeadStateView(chain),
     options: evmOptionsSchema.parse({}),
-    container: new Container(),
+    container,
     stages: undefined as unknown as StageRunner,
     events: new EventBus<NodeEvents>(),
   });

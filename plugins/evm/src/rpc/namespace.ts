@@ -137,7 +137,11 @@ export function ethNamespace(ctx: EthContext): RpcNamespace & { filters: Filters
       return block && i < block.stored.txs.length ? formatMinedTx(block, i) : null;
     },
     eth_getTransactionReceipt: async (p) => {
-      const at = await chain.store.txLocation(hash(p[0], 'transactionHash'));
+      const txHash = hash(p[0], 'transactionHash');
+      // A transaction still in the pool is in no block (the pool lets go of a block's transactions after
+      // the block is stored, and the recent index has them from then on): the usual poll of a pending
+      // transaction reads no disk.
+      const at = chain.store.recentTxLocation(txHash) ?? (pool(ctx)?.get(txHash) ? undefined : await chain.store.txLocation(txHash));
       if (!at) return null;
       const block = await chain.store.block(at.block);
       return block ? formatReceipt(block, at.index) : null;

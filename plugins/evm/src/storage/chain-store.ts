@@ -203,9 +203,15 @@ export class ChainStore {
     return bytes ? readU64(bytes) : undefined;
   }
 
+  /** Where a transaction of one of the newest blocks is, from memory only (no disk read). */
+  recentTxLocation(hash: Hex): { block: bigint; index: number } | undefined {
+    // Peek: a get that refreshed recency cost a delete and an insert in a 100,000-entry map per receipt.
+    return this.recentTxs.peek(hash.toLowerCase());
+  }
+
   async txLocation(hash: Hex): Promise<{ block: bigint; index: number } | undefined> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) return undefined;
-    const recent = this.recentTxs.get(hash.toLowerCase());
+    const recent = this.recentTxLocation(hash);
     if (recent) return recent;
     const bytes = await this.level.get(keys.tx(hash));
     return bytes ? decodeTxLocation(bytes, `tx ${hash}`) : undefined;
