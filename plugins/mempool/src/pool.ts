@@ -78,7 +78,6 @@ export class Mempool implements TxPool {
     if (this.journal) throw new MetisError('NODE_STATE', { action: 'start the mempool', state: 'running' });
     this.state = state;
     this.validator = new TxValidator(this.options, state);
-    if (this.options.recoveryWorker) this.recovery = RecoveryPool.start();
     const journal = await Journal.open(dir);
     this.journal = journal;
     try {
@@ -88,6 +87,8 @@ export class Mempool implements TxPool {
       this.journal = undefined;
       throw e;
     }
+    // Only once started: a failed start leaves no worker behind.
+    if (this.options.recoveryWorker) this.recovery = RecoveryPool.start();
   }
 
   /** Waits for pending journal writes and closes the journal. Idempotent. */
