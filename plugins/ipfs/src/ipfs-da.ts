@@ -5,6 +5,7 @@ import type { CID } from 'multiformats/cid';
 import type { IpfsBackend } from './backend.js';
 import { chunkCountOf, chunkTree } from './chunks.js';
 import { decodeIpfsCommitment, describeIpfsCommitment, encodeIpfsCommitment } from './commitment.js';
+import { withDeadline } from './deadline.js';
 import { fetchData, isFetchFailure } from './fetch.js';
 import type { Retention } from './retention.js';
 
@@ -92,17 +93,18 @@ export class IpfsDA implements DataAvailability {
     return this.#busy(async () => {
       let data: Uint8Array = new Uint8Array(0);
       if (c.chunkCount > 0) {
-        const signal = AbortSignal.any([AbortSignal.timeout(fetchTimeoutMs), this.#closing.signal]);
-        setMaxListeners(Infinity, signal); // one listener per block in flight
         try {
-          data = await fetchData(c.cid, this.backend, {
-            signal,
-            maxBytes: Math.min(maxBytes, maxDataBytes),
-            concurrency: fetchConcurrency,
-            onMismatch: (cid) => {
-              this.#logger?.warn({ cid: cid.toString(), root: label }, 'ipfs: a block does not match its CID; removed from the local store');
-              void this.backend.deleteBlock(cid).catch(() => undefined);
-            },
+          data = await withDeadline(fetchTimeoutMs, this.#closing.signal, (signal) => {
+            setMaxListeners(Infinity, signal); // one listener per block in flight
+            return fetchData(c.cid, this.backend, {
+              signal,
+              maxBytes: Math.min(maxBytes, maxDataBytes),
+              concurrency: fetchConcurrency,
+              onMismatch: (cid) => {
+                this.#logger?.warn({ cid: cid.toString(), root: label }, 'ipfs: a block does not match its CID; removed from the local store');
+                void this.backend.deleteBlock(cid).catch(() => undefined);
+              },
+            });
           });
         } catch (e) {
           if (!isFetchFailure(e)) throw e;
