@@ -60,25 +60,42 @@ export async function batch(url, requests) {
 }
 
 /**
- * Sends signed transactions in HTTP batches of at most MAX_BATCH, awaiting each batch before the next.
- * Every element must succeed and return the expected hash; otherwise this throws the first error.
- * `txs` is an array of { raw, hash }.
+ * Sends signed transactions in HTTP batches of at most MAX_BATCH, with at most `inflight` batches awaiting
+ * their answers at a time (1: each batch awaited before the next; the batches leave in order either way).
+ * Every element must succeed and return the expected hash; otherwise this throws the first error and sends
+ * no further batch. `txs` is an array of { raw, hash }.
  */
-export async function sendRawBatches(url, txs) {
-  for (const part of chunk(txs, MAX_BATCH)) {
-    const responses = await batch(url, part.map((tx) => ['eth_sendRawTransaction', [tx.raw]]));
-    for (let i = 0; i < part.length; i++) {
-      const r = responses[i];
-      if (r.error) {
-        const failed = responses.filter((x) => x.error).length;
-        throw new Error(
-          `eth_sendRawTransaction failed for ${part[i].hash} (${part[i].label ?? ''}): ${r.error.message} (code ${r.error.code})` +
-            `${r.error.data ? ` data=${JSON.stringify(r.error.data)}` : ''}; ${failed} of ${part.length} in this batch failed`,
-        );
+export async function sendRawBatches(url, txs, { inflight = 1 } = {}) {
+  const parts = chunk(txs, MAX_BATCH);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (next < parts.length && !failed) {
+      const part = parts[next++];
+      try {
+        checkSent(part, await batch(url, part.map((tx) => ['eth_sendRawTransaction', [tx.raw]])));
+      } catch (e) {
+        failed = true;
+        throw e;
       }
-      if (typeof r.result !== 'string' || r.result.toLowerCase() !== part[i].hash) {
-        throw new Error(`eth_sendRawTransaction returned ${JSON.stringify(r.result)}, expected ${part[i].hash}`);
-      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(inflight)) }, lane));
+}
+
+/** Throws unless every response of a raw-transaction batch is the expected hash. */
+function checkSent(part, responses) {
+  for (let i = 0; i < part.length; i++) {
+    const r = responses[i];
+    if (r.error) {
+      const failed = responses.filter((x) => x.error).length;
+      throw new Error(
+        `eth_sendRawTransaction failed for ${part[i].hash} (${part[i].label ?? ''}): ${r.error.message} (code ${r.error.code})` +
+          `${r.error.data ? ` data=${JSON.stringify(r.error.data)}` : ''}; ${failed} of ${part.length} in this batch failed`,
+      );
+    }
+    if (typeof r.result !== 'string' || r.result.toLowerCase() !== part[i].hash) {
+      throw new Error(`eth_sendRawTransaction returned ${JSON.stringify(r.result)}, expected ${part[i].hash}`);
     }
   }
 }

@@ -10,6 +10,7 @@ import { CHAIN_ID, deriveAccounts, runSetup, signSetup, signWorkload, verifyStat
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 1000);
 const NONCES = Number(process.env.BENCH_NONCES ?? 5);
 const CHAINS = (process.env.BENCH_CHAINS ?? 'anvil,metis').split(',').map((s) => s.trim()).filter(Boolean);
+const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 1);
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'bench-results.json');
 const WORKLOADS = ['erc20', 'eth'];
 const STARTERS = { anvil: startAnvil, metis: startMetis };
@@ -19,13 +20,14 @@ const secs = (ms) => (ms / 1000).toFixed(2);
 
 for (const c of CHAINS) if (!STARTERS[c]) throw new Error(`BENCH_CHAINS: unknown chain "${c}" (anvil, metis)`);
 if (!(SENDERS > 0 && NONCES > 0)) throw new Error('BENCH_SENDERS and BENCH_NONCES must be positive');
+if (!(Number.isInteger(INFLIGHT) && INFLIGHT > 0)) throw new Error('BENCH_INFLIGHT must be a positive integer');
 
 /** Sends one workload, waits for all its receipts, and returns the figures. */
 async function measure(node, kind, txs) {
   const hashes = txs.map((t) => t.hash);
   const headBefore = Number(await call(node.url, 'eth_blockNumber', []));
   const t0 = performance.now();
-  await sendRawBatches(node.url, txs);
+  await sendRawBatches(node.url, txs, { inflight: INFLIGHT });
   const tSent = performance.now();
   const { receipts, lastSeenAt, polls, mined } = await collectReceipts(node.url, hashes, { mine: node.mine });
   const t1 = lastSeenAt;
@@ -66,7 +68,7 @@ function printTable(results) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log('');
-  console.log(`Metis benchmark: ${SENDERS} senders x ${NONCES} pre-signed transfers per workload, batches of ${MAX_BATCH}, ${results.machine.cpus} CPUs, Node ${results.machine.node}`);
+  console.log(`Metis benchmark: ${SENDERS} senders x ${NONCES} pre-signed transfers per workload, batches of ${MAX_BATCH} (${INFLIGHT} in flight), ${results.machine.cpus} CPUs, Node ${results.machine.node}`);
   console.log(line(rows[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows.slice(1)) console.log(line(r));
@@ -99,6 +101,7 @@ async function main() {
       transfersPerSender: NONCES,
       txsPerWorkload: SENDERS * NONCES,
       maxBatch: MAX_BATCH,
+      batchesInFlight: INFLIGHT,
       workloads: WORKLOADS,
       state: 'one fresh node per chain; setup once, then the erc20 workload (nonces 0..n-1), then the eth workload (nonces n..2n-1)',
       fees: { maxFeePerGas: '100 gwei', maxPriorityFeePerGas: '1 gwei' },
