@@ -87,11 +87,11 @@ export class Dispatcher {
         }
       } else if (method === SUBSCRIBE) {
         if (!session.subscriptions || !session.activation) {
-          throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { kind: typeof params[0] === 'string' ? params[0] : method });
+          throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { reason: `${method} needs a WebSocket connection` });
         }
         result = session.subscriptions.subscribe(params, session.activation);
       } else if (method === UNSUBSCRIBE) {
-        if (!session.subscriptions) throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { kind: method });
+        if (!session.subscriptions) throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { reason: `${method} needs a WebSocket connection` });
         result = session.subscriptions.unsubscribe(params[0]);
       } else {
         throw new MetisError('RPC_METHOD_NOT_FOUND', { method });

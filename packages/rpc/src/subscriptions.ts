@@ -38,7 +38,10 @@ export class SubscriptionSet {
     const kind = params[0];
     if (typeof kind !== 'string') throw new MetisError('RPC_INVALID_PARAMS', { reason: 'expected a subscription name' });
     const start = this.kinds.get(kind);
-    if (!start) throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { kind });
+    if (!start) {
+      const offered = [...this.kinds.keys()].join(', ') || 'none';
+      throw new MetisError('RPC_SUBSCRIPTION_UNSUPPORTED', { reason: `unknown subscription "${kind}" (this node offers: ${offered})` });
+    }
     if (this.closed) throw new MetisError('RPC_EXECUTION_FAILED', { reason: 'connection closed' });
     if (this.entries.size >= this.limit) {
       throw new MetisError('RPC_SUBSCRIPTION_LIMIT', { limit: this.limit });

@@ -75,7 +75,7 @@ export const ERRORS = d({
   RPC_EXECUTION_REVERTED: { code: 510, rpcCode: 3, message: 'execution reverted{reason}' },
   RPC_BLOCK_NOT_FOUND: { code: 511, rpcCode: -32001, message: 'block not found: {block}' },
   RPC_GAS_CAP: { code: 512, rpcCode: -32000, message: 'gas {gas} exceeds the call gas cap {cap}' },
-  RPC_SUBSCRIPTION_UNSUPPORTED: { code: 513, rpcCode: -32601, message: 'subscriptions need a WebSocket connection; unknown or unsupported: {kind}' },
+  RPC_SUBSCRIPTION_UNSUPPORTED: { code: 513, rpcCode: -32601, message: 'subscription not available: {reason}' },
   RPC_EXECUTION_FAILED: { code: 514, rpcCode: -32000, message: '{reason}' },
   RPC_TOO_MANY_CONNECTIONS: { code: 515, rpcCode: -32005, message: 'too many connections' },
   RPC_SUBSCRIPTION_LIMIT: { code: 516, rpcCode: -32005, message: 'too many subscriptions on this connection (limit {limit})' },
