@@ -7,6 +7,8 @@ import type { RpcOptions } from './options.js';
 
 const SESSION: Session = { ctx: HTTP_CONTEXT };
 const HEALTH = JSON.stringify({ status: 'ok' });
+/** How much of an oversized body is read and thrown away before its connection is dropped. */
+const DISCARD_BYTES = 64 * 1024 * 1024;
 
 /** The HTTP side: POST carries JSON-RPC, OPTIONS answers CORS preflights, GET is a health check. */
 export function createHttpHandler(
@@ -28,13 +30,27 @@ export function createHttpHandler(
     res.end(text);
   };
 
-  /** 413: answer at once and drop the connection once the answer is out; never buffer the rest. */
+  /**
+   * 413: answer at once and keep none of the body. The rest of it is still read and thrown away, up to
+   * DISCARD_BYTES, so that a client still sending it reads the answer instead of a broken pipe (a socket
+   * closed under its writes); past that, the connection is dropped. The 413 keeps the connection open for
+   * a next request once the body is over.
+   */
   const tooLarge = (req: IncomingMessage, res: ServerResponse, size: number): void => {
     logger.debug({ size, limit: maxBodyBytes }, 'rpc request body too large');
     const error = rpcError('RPC_BODY_TOO_LARGE', { size, limit: maxBodyBytes });
-    reply(res, 413, JSON.stringify({ jsonrpc: '2.0', id: null, error }), true);
-    // Discard what is still arriving (without keeping it) until the connection closes.
-    req.on('data', () => undefined);
+    const drop = size > DISCARD_BYTES;
+    reply(res, 413, JSON.stringify({ jsonrpc: '2.0', id: null, error }), drop);
+    if (drop || req.complete) return;
+    let discarded = 0;
+    const discard = (chunk: Buffer): void => {
+      discarded += chunk.length;
+      if (discarded > DISCARD_BYTES) {
+        req.off('data', discard);
+        req.socket.destroy();
+      }
+    };
+    req.on('data', discard);
   };
 
   const run = (res: ServerResponse, text: string): void => {

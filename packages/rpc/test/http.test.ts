@@ -291,6 +291,52 @@ describe('HTTP limits and framing', () => {
     expect(ns.calls).toEqual([]);
   });
 
+  it('lets a client that is still sending an oversized body read the 413, not a broken pipe', async () => {
+    const ns = testNamespace();
+    const { httpUrl } = await startServer([ns], { maxBodyBytes: 1024 });
+    const chunk = 'x'.repeat(64 * 1024);
+    const chunks = 32; // 2 MiB, sent slowly: most of it arrives after the server has answered
+    const body = `{"jsonrpc":"2.0","id":1,"method":"test_echo","params":["${chunk.repeat(chunks)}"]}`;
+    for (const declared of [true, false]) {
+      const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+        if (declared) headers['content-length'] = Buffer.byteLength(body);
+        const req = request(httpUrl, { method: 'POST', headers }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        void (async () => {
+          for (let i = 0; i < body.length; i += chunk.length) {
+            if (req.destroyed) return;
+            req.write(body.slice(i, i + chunk.length));
+            await tick(2);
+          }
+          req.end();
+        })();
+      });
+      expect(reply.status).toBe(413);
+      expect(JSON.parse(reply.text).error.data).toEqual({ metisCode: 'METIS-506' });
+    }
+    expect(ns.calls).toEqual([]);
+    // The connection stays usable for the next request.
+    expect((await call(httpUrl, { jsonrpc: '2.0', id: 2, method: 'test_echo', params: [1] })).json.result).toEqual([1]);
+  });
+
+  it('answers a declared length too large even to throw away with 413 and closes the connection', async () => {
+    const { httpUrl } = await startServer([testNamespace()], { maxBodyBytes: 1024 });
+    const reply = await new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      const req = request(httpUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 65 * 1024 * 1024 } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+      });
+      req.on('error', reject);
+      req.write('{');
+    });
+    expect(reply).toEqual({ status: 413, connection: 'close' });
+  });
+
   it('accepts a body right at the limit', async () => {
     const { httpUrl } = await startServer([testNamespace()], { maxBodyBytes: 200 });
     const base = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'test_echo', params: [''] });
