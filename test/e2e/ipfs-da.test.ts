@@ -137,6 +137,9 @@ describe('IPFS data availability with L1 commitments and DA challenges', () => {
   });
 
   it('unanswered: with the sequencer gone, its last batch is challenged, removed, and the proposer slashed', async () => {
+    // Replica 1 first holds every batch the sequencer has posted so far: once the sequencer is gone, only
+    // the last batch (challenged below) may be one that no running node has the data of.
+    await until('replica 1 caught up with the sequencer', async () => (await safeBlock(replica1.url)) >= (await safeBlock(seq.url)), 60_000);
     await seq.stop();
     const index = Number(await inbox.getFunction('nextBatchIndex')(CHAIN_ID)) - 1;
     const bonds = new Contract(contracts.bondManager, loadArtifact('BondManager').abi as never, l1);
