@@ -25,6 +25,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     setupFiles: [src('./test/setup/polyfills.ts')],
+    // Two files at a time in both projects (vitest's default on 2 cores is one). The end-to-end files
+    // spend most of their time waiting on child processes, anvil and block times, so two of them overlap
+    // well; every server they start binds its own free port and every node its own data directory.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -41,7 +45,6 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts', 'contracts/test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],
