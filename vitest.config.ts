@@ -25,9 +25,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     setupFiles: [src('./test/setup/polyfills.ts')],
-    // Two files at a time in both projects (vitest's default on 2 cores is one). The end-to-end files
-    // spend most of their time waiting on child processes, anvil and block times, so two of them overlap
-    // well; every server they start binds its own free port and every node its own data directory.
+    // Two files at a time (vitest's default on 2 cores is one) for the unit tests and the contract tests:
+    // each starts its own servers on free ports, its own anvil and its own data directories.
     maxWorkers: 2,
     projects: [
       {
@@ -41,10 +40,23 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', 'contracts/test/**/*.test.ts'],
+          name: 'contracts',
+          include: ['contracts/test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // One file at a time, after the others: each runs several nodes, rangers and an L1 as child
+        // processes and waits on block times and challenge windows, which two such files side by side on
+        // two cores can miss.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],
