@@ -1,6 +1,5 @@
 import type { BlockHeader } from '@ethereumjs/block';
 import type { Common } from '@ethereumjs/common';
-import type { MerkleStateManager } from '@ethereumjs/statemanager';
 import { ValueEncoding, bytesToHex, createAddressFromString, equalsBytes, type Address } from '@ethereumjs/util';
 import { createVM, type VM } from '@ethereumjs/vm';
 import { MetisError, type BlockBody, type BlockLog, type BlockTemplate, type Hex, type Logger, type SealedBlock } from '@metis/core';
@@ -83,7 +82,7 @@ export class EvmChain {
     readonly common: Common,
     readonly level: ChainLevel,
     readonly trieDb: TrieDB,
-    readonly state: MerkleStateManager,
+    readonly state: CachedMerkleStateManager,
     readonly vm: VM,
     readonly store: ChainStore,
     readonly coinbase: Address,
@@ -183,7 +182,7 @@ export class EvmChain {
   }
 
   /** A read-only state at a past (or the current) state root, sharing the trie database. */
-  async stateAt(root: Uint8Array): Promise<MerkleStateManager> {
+  async stateAt(root: Uint8Array): Promise<CachedMerkleStateManager> {
     const trie = new FastReadTrie({
       db: this.trieDb,
       useKeyHashing: true,

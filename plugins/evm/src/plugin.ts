@@ -53,8 +53,8 @@ export const evm = definePlugin({
     });
     api.container.value(BLOCK_IMPORTER, {
       importBlock: async (b) => {
-        const { block } = await importBlock(chain, b);
-        view.onHead();
+        const { block, chainBlock, accounts } = await importBlock(chain, b);
+        view.onHead(chainBlock, accounts);
         api.events.emit('block', block);
         return block;
       },
@@ -62,7 +62,7 @@ export const evm = definePlugin({
 
     api.provide('execute', async (ctx) => {
       const result = await executeBlock(chain, ctx.template, ctx.txs, ctx.deposits);
-      view.onHead();
+      view.onHead(result.chainBlock, result.accounts);
       ctx.block = result.block;
       ctx.dropped.push(...result.dropped);
       api.events.emit('block', result.block);

@@ -3,12 +3,15 @@ import type { TypedTransaction } from '@ethereumjs/tx';
 import { bytesToHex, type Address } from '@ethereumjs/util';
 import { Bloom, runTx, type RunTxResult } from '@ethereumjs/vm';
 import { MetisError, type BlockTemplate, type Deposit, type PooledTx, type SealedBlock } from '@metis/core';
+import type { AccountState } from '../capabilities.js';
 import { sealed, type EvmChain } from '../chain.js';
 import type { StoredDeposit, StoredReceipt } from '../storage/block-codec.js';
 import { ChainBlock } from '../storage/chain-store.js';
 import { runDeposit, validateDeposits } from './deposits.js';
 import { headerData, type BlockFrame } from './header.js';
 import { blockRoots, storedLogs } from './receipts.js';
+
+const DELETED: AccountState = Object.freeze({ nonce: 0n, balance: 0n });
 
 /** Below this much gas left, no transaction fits. */
 const MIN_TX_GAS = 21_000n;
@@ -26,6 +29,11 @@ export interface ExecutedBlock {
   readonly chainBlock: ChainBlock;
   /** Transactions that could not be applied (stale nonce, funds gone); the pool should drop them. */
   readonly dropped: PooledTx[];
+  /**
+   * Every account the block wrote (deleted ones as zero), by unprefixed lower-case hex address; undefined
+   * when the state manager could not list them.
+   */
+  readonly accounts?: ReadonlyMap<string, AccountState>;
 }
 
 /** A transaction to run, with its sender already recovered. */
@@ -122,6 +130,7 @@ export async function runBlock(
   const strict = mode.kind === 'import';
   let gasUsed = 0n;
   const vm = chain.vm;
+  chain.state.takeFlushed(); // nothing before this block belongs to its diff
   await vm.evm.journal.checkpoint();
   try {
     for (const deposit of deposits) {
@@ -177,6 +186,12 @@ export async function runBlock(
   }
   try {
     const stateRoot = await chain.state.getStateRoot();
+    const flushed = chain.state.takeFlushed();
+    let accounts: Map<string, AccountState> | undefined;
+    if (flushed) {
+      accounts = new Map();
+      for (const [address, account] of flushed) accounts.set(address, account ? { nonce: account.nonce, balance: account.balance } : DELETED);
+    }
     const roots = blockRoots(encoded, included, results);
     // The bloom covers every log the block's log queries return: the deposits' too.
     const bloom = new Bloom(roots.logsBloom, chain.common);
@@ -209,9 +224,10 @@ export async function runBlock(
     const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, txHashes)];
     await chain.store.write(ops);
     chain.setHead(chainBlock);
-    return { block: sealed(chainBlock), chainBlock, dropped };
+    return { block: sealed(chainBlock), chainBlock, dropped, accounts };
   } catch (e) {
     chain.trieDb.discard();
+    chain.state.takeFlushed();
     await chain.state.setStateRoot(parent.stateRoot, true);
     throw new MetisError('BLOCK_EXECUTION_FAILED', { number: frame.number, reason: (e as Error).message }, { cause: e });
   }

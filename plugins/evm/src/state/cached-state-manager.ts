@@ -5,6 +5,7 @@ import {
   EthereumJSErrorWithoutCode,
   equalsBytes,
   concatBytes,
+  createAccountFromRLP,
   createAddressFromString,
   unpadBytes,
   unprefixedHexToBytes,
@@ -55,6 +56,20 @@ const CODEHASH_PREFIX = Uint8Array.of(0x63);
  *   changes at once through `BatchTrie`, which hashes each changed node once. Same nodes, same roots.
  */
 export class CachedMerkleStateManager extends MerkleStateManager {
+  /** Every account the flushes wrote since `takeFlushed()`, by unprefixed hex address; null: deleted. */
+  private flushed: Map<string, Account | null> | undefined = new Map();
+
+  /**
+   * The accounts written to the account trie since the last call, and forgets them: a block's account
+   * diff when taken after its state root (the head view updates its cache with it instead of dropping it).
+   * Undefined when a flush went through upstream's path (no object caches), which does not list them.
+   */
+  takeFlushed(): Map<string, Account | null> | undefined {
+    const flushed = this.flushed;
+    this.flushed = new Map();
+    return flushed;
+  }
+
   /** An account held as an object by `ObjectAccountCache` is copied, not decoded from RLP. */
   override async getAccount(address: Address): Promise<Account | undefined> {
     const elem = this._caches?.account?.get(address);
@@ -85,7 +100,10 @@ export class CachedMerkleStateManager extends MerkleStateManager {
 
   override async flush(): Promise<void> {
     const caches = this._caches;
-    if (!caches?.account || !caches.storage) return super.flush();
+    if (!caches?.account || !caches.storage) {
+      this.flushed = undefined;
+      return super.flush();
+    }
     await this.flushCode();
     const store = this._trie.database() as unknown as TrieNodeStore;
     const keccak = this.common.customCrypto.keccak256 ?? keccak256;
@@ -110,7 +128,9 @@ export class CachedMerkleStateManager extends MerkleStateManager {
     // Accounts: one update of the account trie.
     const accounts: TrieUpdate[] = [];
     for (const [addressHex, elem] of caches.account.flush()) {
-      accounts.push([keccak(unprefixedHexToBytes(addressHex)), elem.accountRLP ?? null]);
+      const rlp = elem.accountRLP ?? null;
+      accounts.push([keccak(unprefixedHexToBytes(addressHex)), rlp]);
+      this.flushed?.set(addressHex, elem instanceof AccountEntry ? elem.account : rlp ? createAccountFromRLP(rlp) : null);
     }
     if (accounts.length > 0) this._trie.root(await updateTrie(store, this._trie.root(), accounts, keccak));
   }
