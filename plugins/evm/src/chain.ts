@@ -40,7 +40,7 @@ export function sealed(block: ChainBlock): SealedBlock {
     timestamp: block.header.timestamp,
     stateRoot: bytesToHex(block.header.stateRoot) as Hex,
     gasUsed: block.header.gasUsed,
-    txHashes: block.stored.txs.map((_, i) => block.txHash(i)),
+    txHashes: [...block.txHashes()],
     depositCount: block.depositCount,
   };
 }

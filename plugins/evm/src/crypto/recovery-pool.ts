@@ -5,6 +5,8 @@ import { SECP256K1_ORDER_DIV_2, bigIntToUnpaddedBytes, calculateSigRecovery, set
 
 /** Below this many signatures in one event-loop turn, recovery stays on the calling thread. */
 const MIN_BATCH = 16;
+/** Most signatures in one message to the worker. */
+const CHUNK = 128;
 
 /**
  * The worker: native libsecp256k1 recovery of a batch of signatures. A signature that does not recover
@@ -132,6 +134,13 @@ export class RecoveryPool {
       for (const job of jobs) job.done();
       return;
     }
+    // In chunks, each its own message and reply: validation of the first chunk overlaps recovery of the
+    // next, instead of waiting for the whole burst (1,000 signatures are about 50 ms of recovery).
+    for (let from = 0; from < jobs.length; from += CHUNK) this.send(jobs.slice(from, from + CHUNK));
+  }
+
+  private send(jobs: Job[]): void {
+    const worker = this.worker!;
     const n = jobs.length;
     const hashes = new Uint8Array(n * 32);
     const sigs = new Uint8Array(n * 64);
@@ -142,9 +151,9 @@ export class RecoveryPool {
       recids[i] = job.recid;
     });
     const id = this.nextId++;
-    if (this.inFlight.size === 0) this.worker.ref(); // a reply is owed: keep the process alive for it
+    if (this.inFlight.size === 0) worker.ref(); // a reply is owed: keep the process alive for it
     this.inFlight.set(id, jobs);
-    this.worker.postMessage({ id, hashes, sigs, recids }, [hashes.buffer, sigs.buffer, recids.buffer]);
+    worker.postMessage({ id, hashes, sigs, recids }, [hashes.buffer, sigs.buffer, recids.buffer]);
   }
 
   private onReply({ id, keys, ok }: WorkerReply): void {

@@ -219,9 +219,8 @@ export async function runBlock(
       senders: senders.map((s) => s.bytes),
       deposits: credited,
     };
-    const txHashes = included.map((t) => t.hash());
     const chainBlock = new ChainBlock(header, stored, chain.common, included);
-    const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, txHashes)];
+    const ops = [...chain.trieDb.drain(), ...chain.store.blockOps(header, stored, chainBlock.txHashes())];
     await chain.store.write(ops);
     chain.setHead(chainBlock);
     return { block: sealed(chainBlock), chainBlock, dropped, accounts };

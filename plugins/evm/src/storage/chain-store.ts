@@ -27,6 +27,7 @@ export type LogOrigin =
 export class ChainBlock {
   private decodedTxs?: TypedTransaction[];
   private hashHex?: Hex;
+  private txHashHexes?: Hex[];
   private logOffsets?: Uint32Array;
   /** L1 deposits consumed up to and including this block. */
   readonly depositCount: bigint;
@@ -64,7 +65,12 @@ export class ChainBlock {
   }
 
   txHash(index: number): Hex {
-    return bytesToHex(this.txs[index]!.hash()) as Hex;
+    return this.txHashes()[index]!;
+  }
+
+  /** The transactions' hashes as hex, computed once: the store's index, its memory, receipts and events use them. */
+  txHashes(): readonly Hex[] {
+    return (this.txHashHexes ??= this.txs.map((tx) => bytesToHex(tx.hash()) as Hex));
   }
 
   /** Number of logs the block's deposits emitted: they come first in the block's log order. */
@@ -140,14 +146,14 @@ export class ChainStore {
   }
 
   /** The operations that store one block, index it, and move the head to it. */
-  blockOps(header: BlockHeader, stored: StoredBlock, txHashes: readonly Uint8Array[]): LevelOp[] {
+  blockOps(header: BlockHeader, stored: StoredBlock, txHashes: readonly Hex[]): LevelOp[] {
     const n = header.number;
     const ops: LevelOp[] = [
       { type: 'put', key: keys.block(n), value: encodeBlock(stored) },
       { type: 'put', key: keys.blockByHash(bytesToHex(header.hash())), value: u64(n) },
       { type: 'put', key: keys.head, value: u64(n) },
     ];
-    txHashes.forEach((hash, i) => ops.push({ type: 'put', key: keys.tx(bytesToHex(hash)), value: encodeTxLocation(n, i) }));
+    txHashes.forEach((hash, i) => ops.push({ type: 'put', key: keys.tx(hash), value: encodeTxLocation(n, i) }));
     const seen = new Set<string>();
     const empty = new Uint8Array(0);
     for (const { logs } of [...stored.deposits, ...stored.receipts]) {
@@ -175,7 +181,7 @@ export class ChainStore {
 
   remember(block: ChainBlock): void {
     this.cache.set(block.number, block);
-    block.txs.forEach((tx, index) => this.recentTxs.set(bytesToHex(tx.hash()), { block: block.number, index }));
+    block.txHashes().forEach((hash, index) => this.recentTxs.set(hash, { block: block.number, index }));
   }
 
   async block(n: bigint): Promise<ChainBlock | undefined> {
