@@ -56,6 +56,21 @@ describe('RecoveryPool (sender recovery on a worker thread)', () => {
     }
   });
 
+  it('recovers a burst larger than one message in chunks of at most 128', async () => {
+    const pool = start();
+    const worker = (pool as unknown as { worker: { postMessage: (m: { recids: Uint8Array }, t: unknown) => void } }).worker;
+    const sizes: number[] = [];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (m, t) => {
+      sizes.push(m.recids.length);
+      post(m, t);
+    };
+    const txs = burst(300);
+    await Promise.all(txs.map(({ tx }) => pool.prefetch(tx)));
+    for (const { tx, publicKey } of txs) expect(bytesToHex(tx.cache.senderPubKey!)).toBe(publicKey);
+    expect(sizes).toEqual([128, 128, 44]);
+  });
+
   it('leaves a signature that does not recover to the caller, which refuses it as before', async () => {
     const pool = start();
     const txs = burst(20);
