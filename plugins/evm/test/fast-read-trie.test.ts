@@ -46,3 +46,20 @@ describe('FastReadTrie', () => {
     await expect(trie.get(Uint8Array.of(1), true)).rejects.toThrow(/Missing node in DB/);
   });
 });
+
+describe('decoded trie nodes', () => {
+  it('decodes one stored encoding once, and reads stay right as the trie changes under the same database', async () => {
+    const { decodeNode } = await import('../src/state/decoded-nodes.js');
+    const bytesOf = Uint8Array.of(0xc2, 0x01, 0x02);
+    expect(decodeNode(bytesOf)).toBe(decodeNode(bytesOf)); // the same list, not decoded again
+    expect(decodeNode(Uint8Array.of(0xc2, 0x01, 0x02))).not.toBe(decodeNode(bytesOf)); // keyed by the object
+    const rand = rng(7);
+    const upstream = new MerklePatriciaTrie({ useKeyHashing: true });
+    const keys = Array.from({ length: 300 }, () => bytes(rand, 20));
+    for (const [round, fill] of [1, 2, 3].entries()) {
+      for (const key of keys.slice(0, 100 * fill)) await upstream.put(key, Uint8Array.of(round + 1, key[0]!));
+      const fast = new FastReadTrie({ useKeyHashing: true, db: upstream.database().db, root: upstream.root() });
+      for (const key of keys) expect(await fast.get(key), `round ${round}`).toEqual(await upstream.get(key));
+    }
+  });
+});

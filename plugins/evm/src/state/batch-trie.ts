@@ -1,5 +1,6 @@
 import type { NestedUint8Array } from '@ethereumjs/rlp';
-import { decode, encode } from '../vm/fast-rlp.js';
+import { encode } from '../vm/fast-rlp.js';
+import { decodeNode } from './decoded-nodes.js';
 import { fromHexPrefix, hexPrefix, nibbles } from './trie-path.js';
 
 /**
@@ -132,7 +133,7 @@ export class BatchTrie {
   private async resolve(ref: Uint8Array): Promise<Node> {
     const bytes = await this.store.get(ref);
     if (!bytes) throw new Error(`trie node 0x${Buffer.from(ref).toString('hex')} is missing from the database`);
-    const raw = decode(bytes) as NestedUint8Array;
+    const raw = decodeNode(bytes);
     // Only the root is stored while shorter than 32 bytes; were it ever a child, it would be embedded.
     return fromRaw(raw, bytes.length >= 32 ? ref : raw);
   }

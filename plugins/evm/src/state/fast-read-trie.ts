@@ -1,7 +1,7 @@
 import { MerklePatriciaTrie, type MPTOpts } from '@ethereumjs/mpt';
 import type { NestedUint8Array } from '@ethereumjs/rlp';
 import { equalsBytes } from '@ethereumjs/util';
-import { decode } from '../vm/fast-rlp.js';
+import { decodeNode } from './decoded-nodes.js';
 import { fromHexPrefix, nibbles } from './trie-path.js';
 
 /**
@@ -31,7 +31,7 @@ export class FastReadTrie extends MerklePatriciaTrie {
       if (ref instanceof Uint8Array) {
         const bytes = (await this._db.get(ref)) as Uint8Array | undefined | null;
         if (!bytes) return super.get(key, throwIfMissing);
-        raw = decode(bytes) as NestedUint8Array;
+        raw = decodeNode(bytes);
       } else {
         raw = ref;
       }
