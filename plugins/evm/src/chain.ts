@@ -77,6 +77,11 @@ export function blockBody(block: ChainBlock): BlockBody {
 export class EvmChain {
   readonly lock = new Mutex();
   private headBlock!: ChainBlock;
+  /**
+   * Plain ETH transfers skip the EVM (`tryPlainTransfer`, same outcome as `runTx`). Differential tests turn
+   * it off on a second chain to compare every block with what `runTx` alone makes.
+   */
+  plainTransfers = true;
 
   private constructor(
     readonly common: Common,

@@ -9,6 +9,7 @@ import type { StoredDeposit, StoredReceipt } from '../storage/block-codec.js';
 import { ChainBlock } from '../storage/chain-store.js';
 import { runDeposit, validateDeposits } from './deposits.js';
 import { headerData, type BlockFrame } from './header.js';
+import { tryPlainTransfer } from './plain-transfer.js';
 import { blockRoots, storedLogs } from './receipts.js';
 
 const DELETED: AccountState = Object.freeze({ nonce: 0n, balance: 0n });
@@ -165,7 +166,8 @@ export async function runBlock(
       }
       let result: RunTxResult;
       try {
-        result = await runTx(vm, { tx, block: env, blockGasUsed: gasUsed, skipHardForkValidation: true });
+        const plain = chain.plainTransfers ? await tryPlainTransfer(vm, tx, sender, env, gasUsed) : undefined;
+        result = plain ?? (await runTx(vm, { tx, block: env, blockGasUsed: gasUsed, skipHardForkValidation: true }));
       } catch (e) {
         if (strict) throw mode.fail(`${describe(i, tx)} does not apply: ${(e as Error).message}`);
         chain.logger.debug({ tx: bytesToHex(tx.hash()), err: (e as Error).message }, 'transaction dropped');
