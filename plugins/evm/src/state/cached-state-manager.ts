@@ -12,6 +12,7 @@ import {
   type Address,
 } from '@ethereumjs/util';
 import { keccak256 } from '../crypto/keccak.js';
+import { Lru } from '../storage/lru.js';
 import { updateTrie, type TrieNodeStore, type TrieUpdate } from './batch-trie.js';
 import { AccountEntry, copyAccount, ObjectAccountCache } from './object-account-cache.js';
 
@@ -56,6 +57,8 @@ const CODEHASH_PREFIX = Uint8Array.of(0x63);
  *   changes at once through `BatchTrie`, which hashes each changed node once. Same nodes, same roots.
  */
 export class CachedMerkleStateManager extends MerkleStateManager {
+  /** The account trie's key (keccak-256 of the address) of accounts written lately: the same senders recur. */
+  private readonly accountPaths = new Lru<string, Uint8Array>(50_000);
   /** Every account the flushes wrote since `takeFlushed()`, by unprefixed hex address; null: deleted. */
   private flushed: Map<string, Account | null> | undefined = new Map();
 
@@ -129,7 +132,9 @@ export class CachedMerkleStateManager extends MerkleStateManager {
     const accounts: TrieUpdate[] = [];
     for (const [addressHex, elem] of caches.account.flush()) {
       const rlp = elem.accountRLP ?? null;
-      accounts.push([keccak(unprefixedHexToBytes(addressHex)), rlp]);
+      let path = this.accountPaths.peek(addressHex);
+      if (!path) this.accountPaths.set(addressHex, (path = keccak(unprefixedHexToBytes(addressHex))));
+      accounts.push([path, rlp]);
       this.flushed?.set(addressHex, elem instanceof AccountEntry ? elem.account : rlp ? createAccountFromRLP(rlp) : null);
     }
     if (accounts.length > 0) this._trie.root(await updateTrie(store, this._trie.root(), accounts, keccak));
